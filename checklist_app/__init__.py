@@ -1,0 +1,142 @@
+"""checklist_app: attendance self-evaluation and casework for schools in England."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from checklist_app import config as app_config
+from checklist_app.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment gives."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(app_config.from_environment(app.instance_path))
+    app.config.update(config or {})
+    app_config.check_production_safety(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    from checklist_app import models  # noqa: F401  (registers every model with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from checklist_app.auth.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from checklist_app.auth.views import bp as auth_bp
+    from checklist_app.home.views import bp as home_bp
+
+    for blueprint in (auth_bp, home_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Current school before each request; security headers after."""
+    from checklist_app.security import load_current_school, set_security_headers
+
+    app.before_request(load_current_school)
+    app.after_request(set_security_headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Friendly pages for the errors a user can meet."""
+
+    def render_error(status: int, title: str, message: str):
+        g.setdefault("school", None)
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+
+    messages = {
+        400: ("Something in that request was not right",
+              "Please go back, check what you entered and try again."),
+        403: ("You do not have access to this page",
+              "Your role does not allow this. Ask your school's administrator if you need access."),
+        404: ("Page not found",
+              "The page or record may have been removed, or the address is wrong."),
+        405: ("That action is not available here",
+              "Please go back and use the buttons on the page."),
+        413: ("That upload is too large", "Please send less data at once."),
+        429: ("Too many attempts", "Please wait a minute before you try again."),
+        500: ("Sorry, something went wrong",
+              "Nothing you saved before this has been lost. Please try again; if it happens again, "
+              "tell your administrator the time it happened."),
+    }
+    for status, (title, message) in messages.items():
+        app.register_error_handler(
+            status, lambda _e, s=status, t=title, m=message: render_error(s, t, m))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return render_error(400, "This form has expired",
+                            "For your security, forms expire. Please go back, reload the page "
+                            "and submit it again.")
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters (dates written as 22 November 2026) and globals for templates."""
+    from checklist_app import formatting
+    from checklist_app.security import can, current_role
+
+    app.add_template_filter(formatting.long_date, "long_date")
+    app.add_template_filter(formatting.long_datetime, "long_datetime")
+    app.add_template_filter(formatting.markdown_html, "markdown")
+    app.add_template_global(can)
+    app.add_template_global(current_role)
+    from checklist_app import security
+
+    app.add_template_global(security.EVERYONE, "EVERYONE")
+    app.add_template_global(security.STAFF, "STAFF")
+    app.add_template_global(security.LEADERS, "LEADERS")
+    app.add_template_global(security.ADMINS, "ADMINS")
+
+
+def register_cli(app: Flask) -> None:
+    """Our own ``checklist-app`` commands."""
+    from checklist_app.cli import register_commands
+
+    register_commands(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: write-ahead log, wait for locks rather than fail, enforce foreign keys."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith(("sqlite3", "pysqlite")):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,126 @@
+"""Writes an audit event for every change to an audited record, from the ORM's flush.
+
+Models opt in by inheriting :class:`Audited`. The events are inserted with Core on the flush's own
+connection, so they commit or roll back with the change they describe.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import has_request_context
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from checklist_app.audit.models import AuditEvent
+from checklist_app.extensions import utcnow
+
+SECRET_FIELDS = {"password_hash", "calendar_token"}
+
+
+class Audited:
+    """Mixin: changes to this model are written to the audit trail."""
+
+    __audit_exclude__: frozenset[str] = frozenset()
+
+    def audit_subject(self) -> tuple[str, int] | None:
+        """The record whose history this change belongs to (a case, a self-evaluation)."""
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | dict | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.name
+    return None, "command line"
+
+
+def _changes(obj: Audited, kind: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    excluded = SECRET_FIELDS | set(obj.__audit_exclude__)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in excluded or key == "version":
+            continue
+        history = state.attrs[key].history
+        if kind == "create":
+            value = getattr(obj, key)
+            if value not in (None, ""):
+                changes[key] = [None, _plain(value)]
+        elif kind == "delete":
+            changes[key] = [_plain(getattr(obj, key)), None]
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if _plain(before) != _plain(after):
+                changes[key] = [_plain(before), _plain(after)]
+    for key in excluded & {a.key for a in state.mapper.column_attrs}:
+        if kind != "delete" and state.attrs[key].history.has_changes():
+            changes[key] = ["(hidden)", "(changed)"]
+    return changes
+
+
+@contextmanager
+def labelled(session: Session, action: str, reason: str = "") -> Iterator[None]:
+    """Label the changes flushed inside the block as a named step (finalise, sign, issue...)."""
+    session.info["audit_label"] = (action, reason)
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop("audit_label", None)
+
+
+def _event_rows(session: Session) -> list[dict[str, Any]]:
+    user_id, user_name = _actor()
+    label, reason = session.info.get("audit_label", (None, ""))
+    rows = []
+    for kind, objects in (("create", session.new), ("update", session.dirty),
+                          ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if kind == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, kind)
+            if kind == "update" and not changes:
+                continue
+            subject = obj.audit_subject()
+            rows.append({
+                "at": utcnow(), "school_id": getattr(obj, "school_id", None),
+                "user_id": user_id, "user_name": user_name,
+                "action": label or kind,
+                "record_type": type(obj).__name__, "record_id": str(inspect(obj).identity[0]),
+                "subject_type": subject[0] if subject else None,
+                "subject_id": subject[1] if subject else None,
+                "changes": changes, "reason": reason if label else "",
+            })
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_events(session: Session, _flush_context: Any) -> None:
+    rows = _event_rows(session)
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)

@@ -1,0 +1,1 @@
+"""Schools, users, memberships and roles; log-in and log-out."""

@@ -1,0 +1,50 @@
+"""Configuration read from the environment, with safe defaults for a local SQLite install."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """Read ``CHECKLIST_<name>``, falling back to the bare ``<name>``."""
+    return os.environ.get(f"CHECKLIST_{name}", os.environ.get(name, default))
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping from environment variables."""
+    env = _env("ENV", "development")
+    sqlite_path = Path(instance_path) / "checklist_app.sqlite3"
+    return {
+        "CHECKLIST_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{sqlite_path}"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CHECKLISTS_DIR": _env("CHECKLISTS_DIR", str(PROJECT_ROOT / "checklists")),
+        "REPORTS_DIR": _env("REPORTS_DIR", str(PROJECT_ROOT / "reports")),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to run in production with the development secret key or a weak one."""
+    if config.get("CHECKLIST_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < 24:
+        raise RuntimeError(
+            "CHECKLIST_ENV is production but SECRET_KEY is the development default or shorter than "
+            "24 characters. Set SECRET_KEY to a long random value, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )

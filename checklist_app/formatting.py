@@ -1,0 +1,46 @@
+"""How dates and user text are shown: dates as 22 November 2026, markdown sanitised with nh3."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+UK = ZoneInfo("Europe/London")
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code",
+                "pre", "h3", "h4", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+
+
+def long_date(value: date | datetime | None, empty: str = "") -> str:
+    """A date the way school staff write it: 22 November 2026."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime):
+        value = value.astimezone(UK) if value.tzinfo else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def long_datetime(value: datetime | None, empty: str = "") -> str:
+    """A moment in UK time: 22 November 2026 at 14:05."""
+    if value is None:
+        return empty
+    local = value.astimezone(UK) if value.tzinfo else value
+    return f"{long_date(local)} at {local:%H:%M}"
+
+
+def sanitise_markdown(text: str | None) -> str:
+    """Markdown to HTML that keeps only an allow-list of tags: no scripts, images or styles."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["sane_lists"])
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def markdown_html(text: str | None) -> Markup:
+    """Template filter: sanitised markdown, safe to insert into a page."""
+    return Markup(sanitise_markdown(text))  # noqa: S704 - cleaned by nh3 above

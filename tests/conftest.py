@@ -1,0 +1,76 @@
+"""Fixtures: a fresh app and database for each test, on SQLite (and PostgreSQL when asked)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from checklist_app import create_app
+from checklist_app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+POSTGRES_URL = os.environ.get("CHECKLIST_TEST_POSTGRES_URL")
+
+
+def make_app(database_url: str, **overrides):
+    """An app for tests: CSRF and rate limits off unless a test turns them on."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "CHECKLISTS_DIR": str(ROOT / "checklists"),
+        "REPORTS_DIR": str(ROOT / "reports"),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A new, empty SQLite database file for this test."""
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app_config():
+    """Per-test configuration overrides (tests override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    """An application whose tables are created from the models."""
+    app = make_app(database_url, **app_config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def postgres_url():
+    """A throw-away PostgreSQL database, or a skip saying why there is none."""
+    if not POSTGRES_URL:
+        pytest.skip("CHECKLIST_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
+    name = f"checklist_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
