@@ -30,6 +30,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(quickstart)
     app.cli.add_command(schools_group)
     app.cli.add_command(users_group)
+    from checklist_app.checklist_engine.cli import checklists_group
+
+    app.cli.add_command(checklists_group)
 
 
 def _school_by_urn(urn: str) -> School:

@@ -10,8 +10,15 @@ Report = Callable[[str], None]
 
 
 def load_definitions(report: Report) -> None:
-    """Validate the checklist definitions and say which loaded."""
-    report("Checklist definitions: none loaded yet.")
+    """Validate the checklist definitions and say which loaded (bad files are named, not fatal)."""
+    from checklist_app.checklist_engine.registry import registry
+
+    reg = registry()
+    for key in sorted(reg.definitions):
+        newest = reg.versions(key)[-1]
+        report(f"Checklist {key} {newest.version}: {len(newest.items())} items.")
+    for problem in reg.problems:
+        report(f"Refused: {problem}")
 
 
 def load_demo_data(school: School, report: Report) -> None:

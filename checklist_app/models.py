@@ -2,3 +2,4 @@
 
 from checklist_app.audit.models import AuditEvent  # noqa: F401
 from checklist_app.auth.models import Membership, School, User  # noqa: F401
+from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401

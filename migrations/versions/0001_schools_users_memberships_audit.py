@@ -1,8 +1,8 @@
-"""schools, users, memberships, audit trail
+"""schools users memberships audit
 
-Revision ID: 1f3256ab8f82
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:04:20.593863
+Create Date: 2026-11-22 17:07:16.261932
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1f3256ab8f82'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
