@@ -7,8 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Field, IntegerField, RadioField, StringField
-from wtforms import TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    Field,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from checklist_app.checklist_engine.schema import Definition, Item, ResponseType
