@@ -10,8 +10,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,7 +25,8 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     """Declarative base whose constraints are named, so batch migrations can alter them."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={datetime: DateTime(timezone=True)})
 
 
 def utcnow() -> datetime:

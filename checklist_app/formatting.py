@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import markdown as markdown_lib
@@ -20,15 +20,20 @@ def long_date(value: date | datetime | None, empty: str = "") -> str:
     if value is None:
         return empty
     if isinstance(value, datetime):
-        value = value.astimezone(UK) if value.tzinfo else value
+        value = to_uk(value)
     return f"{value.day} {value:%B %Y}"
+
+
+def to_uk(value: datetime) -> datetime:
+    """A stored moment in UK time (naive values, as SQLite returns them, are UTC)."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UK)
 
 
 def long_datetime(value: datetime | None, empty: str = "") -> str:
     """A moment in UK time: 22 November 2026 at 14:05."""
     if value is None:
         return empty
-    local = value.astimezone(UK) if value.tzinfo else value
+    local = to_uk(value)
     return f"{long_date(local)} at {local:%H:%M}"
 
 

@@ -1,8 +1,8 @@
-"""checklist engine snapshots local checkpoints
+"""checklist engine
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 17:07:20.856014
+Create Date: 2026-11-22 17:08:10.540727
 
 """
 from alembic import op
@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('pinned_at', sa.DateTime(), nullable=False),
+    sa.Column('pinned_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_definition_snapshot')),
     sa.UniqueConstraint('key', 'version', name=op.f('uq_definition_snapshot_key'))
     )
@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('guidance', sa.String(length=300), nullable=False),
     sa.Column('withdrawn', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_local_checkpoint_school_id_school'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_local_checkpoint')),
