@@ -92,6 +92,11 @@ def labelled(session: Session, action: str, reason: str = "") -> Iterator[None]:
         session.info.pop("audit_label", None)
 
 
+def _record_id(obj: Audited) -> str:
+    # New objects have their primary key but not yet an identity key during after_flush.
+    return "/".join(str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj))
+
+
 def _event_rows(session: Session) -> list[dict[str, Any]]:
     user_id, user_name = _actor()
     label, reason = session.info.get("audit_label", (None, ""))
@@ -111,7 +116,7 @@ def _event_rows(session: Session) -> list[dict[str, Any]]:
                 "at": utcnow(), "school_id": getattr(obj, "school_id", None),
                 "user_id": user_id, "user_name": user_name,
                 "action": label or kind,
-                "record_type": type(obj).__name__, "record_id": str(inspect(obj).identity[0]),
+                "record_type": type(obj).__name__, "record_id": _record_id(obj),
                 "subject_type": subject[0] if subject else None,
                 "subject_id": subject[1] if subject else None,
                 "changes": changes, "reason": reason if label else "",

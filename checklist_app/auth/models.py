@@ -10,6 +10,7 @@ from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from checklist_app.audit.services import Audited
 from checklist_app.extensions import db, utcnow
 
 
@@ -37,7 +38,7 @@ ROLE_LABELS = {
 }
 
 
-class School(db.Model):
+class School(Audited, db.Model):
     """A school, identified by its unique reference number (URN)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +54,7 @@ class School(db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="school")
 
 
-class User(UserMixin, db.Model):
+class User(Audited, UserMixin, db.Model):
     """A person who logs in. Passwords are stored as Werkzeug scrypt hashes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +89,7 @@ class User(UserMixin, db.Model):
         return None
 
 
-class Membership(db.Model):
+class Membership(Audited, db.Model):
     """A user's role in one school. A trust-level admin has one per school."""
 
     __table_args__ = (UniqueConstraint("user_id", "school_id"),)

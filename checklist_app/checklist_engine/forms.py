@@ -16,12 +16,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from checklist_app.checklist_engine.schema import Definition, Item, ResponseType
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
+
+
+def choice_list(pairs: list[tuple[str, str]] | tuple) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def field_name(item_id: str, part: str = "") -> str:
@@ -50,7 +56,7 @@ def _fields_for(definition: Definition, item: Item) -> dict[str, Field]:
     if kind is ResponseType.SELF_EVALUATION:
         fields = {field_name(item.id, "rating"): RadioField(
             f"Rating for checkpoint {item.number}",
-            choices=[(lvl.value, lvl.label) for lvl in definition.rating_scale],
+            choices=choice_list([(lvl.value, lvl.label) for lvl in definition.rating_scale]),
             validators=_presence(item), validate_choice=True)}
         for prompt in definition.evidence_prompts:
             fields[field_name(item.id, prompt.id)] = _text(prompt.label, long=True)
@@ -59,7 +65,7 @@ def _fields_for(definition: Definition, item: Item) -> dict[str, Field]:
         return {
             field_name(item.id, "status"): RadioField(
                 f"Complete? (checkpoint {item.number})",
-                choices=[(o.value, o.label) for o in response.choices],
+                choices=choice_list([(o.value, o.label) for o in response.choices]),
                 validators=_presence(item), validate_choice=True),
             field_name(item.id, "comments"): _text(f"School comments (checkpoint {item.number})",
                                                    long=True),
@@ -72,8 +78,9 @@ def _fields_for(definition: Definition, item: Item) -> dict[str, Field]:
     if kind is ResponseType.DATE:
         return {name: DateField(plain_label, validators=_presence(item), description=response.help)}
     if kind is ResponseType.CHOICE:
-        return {name: RadioField(plain_label, choices=[(o.value, o.label) for o in response.options],
-                                 validators=_presence(item), description=response.help)}
+        options = choice_list([(o.value, o.label) for o in response.options])
+        return {name: RadioField(plain_label, choices=options, validators=_presence(item),
+                                 description=response.help)}
     if kind is ResponseType.NUMBER:
         return {name: IntegerField(plain_label, description=response.help, validators=[
             *_presence(item), NumberRange(min=0, max=100_000, message="Enter a whole number "

@@ -125,6 +125,12 @@ def _loc_without_unions(loc: Loc) -> Loc:
     return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function"))))
 
 
+def _is_echo(loc: Loc, error: dict[str, Any], errors: list[tuple[Loc, Any]]) -> bool:
+    """A "too short after validation" error that only repeats a failure inside the same list."""
+    return error["type"] == "too_short" and any(
+        other[:len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
+
+
 def parse_definition(text: str, path: Path, display: str | None = None) -> Definition:
     """Validate a definition's YAML text; raise :class:`DefinitionError` naming file and line."""
     name = display or str(path)
@@ -142,8 +148,9 @@ def parse_definition(text: str, path: Path, display: str | None = None) -> Defin
     try:
         definition = Definition.model_validate(data)
     except ValidationError as error:
-        problems += [_problem(name, root, _loc_without_unions(e["loc"]), _friendly(e))
-                     for e in error.errors()]
+        errors = [(_loc_without_unions(e["loc"]), e) for e in error.errors()]
+        problems += [_problem(name, root, loc, _friendly(e)) for loc, e in errors
+                     if not _is_echo(loc, e, errors)]
         definition = None
     if problems:
         raise DefinitionError(sorted(problems, key=lambda p: (p.line or 0, p.key)))
