@@ -1,0 +1,1 @@
+"""Browse the checklist definitions, their versions and what changed between them."""
