@@ -33,6 +33,10 @@ def register_commands(app: Flask) -> None:
     from checklist_app.checklist_engine.cli import checklists_group
 
     app.cli.add_command(checklists_group)
+    from checklist_app.backup.cli import export_command, import_command
+
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def _school_by_urn(urn: str) -> School:
