@@ -56,10 +56,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from checklist_app.auth.views import bp as auth_bp
+    from checklist_app.audit.views import bp as audit_bp
     from checklist_app.definitions.views import bp as definitions_bp
     from checklist_app.home.views import bp as home_bp
 
-    for blueprint in (auth_bp, home_bp, definitions_bp):
+    for blueprint in (auth_bp, home_bp, definitions_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

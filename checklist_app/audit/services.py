@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import has_request_context
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.extensions import utcnow
@@ -27,6 +27,10 @@ class Audited:
     """Mixin: changes to this model are written to the audit trail."""
 
     __audit_exclude__: frozenset[str] = frozenset()
+
+    def audit_school_id(self) -> int | None:
+        """The school whose trail this change belongs to."""
+        return getattr(self, "school_id", None)
 
     def audit_subject(self) -> tuple[str, int] | None:
         """The record whose history this change belongs to (a case, a self-evaluation)."""
@@ -113,7 +117,7 @@ def _event_rows(session: Session) -> list[dict[str, Any]]:
                 continue
             subject = obj.audit_subject()
             rows.append({
-                "at": utcnow(), "school_id": getattr(obj, "school_id", None),
+                "at": utcnow(), "school_id": obj.audit_school_id(),
                 "user_id": user_id, "user_name": user_name,
                 "action": label or kind,
                 "record_type": type(obj).__name__, "record_id": _record_id(obj),
@@ -122,6 +126,19 @@ def _event_rows(session: Session) -> list[dict[str, Any]]:
                 "changes": changes, "reason": reason if label else "",
             })
     return rows
+
+
+def _keep_old_value(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _track_old_values(mapper: Mapper, class_: type) -> None:
+    """Load an audited column's old value when it is set, so "before" is known after a commit."""
+    if issubclass(class_, Audited):
+        for prop in mapper.column_attrs:
+            event.listen(getattr(class_, prop.key), "set", _keep_old_value, active_history=True,
+                         retval=True)
 
 
 @event.listens_for(Session, "after_flush")

@@ -53,6 +53,10 @@ class School(Audited, db.Model):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="school")
 
+    def audit_school_id(self) -> int | None:
+        """A school's own changes belong to its trail."""
+        return self.id
+
 
 class User(Audited, UserMixin, db.Model):
     """A person who logs in. Passwords are stored as Werkzeug scrypt hashes."""
