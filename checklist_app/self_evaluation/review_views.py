@@ -1,0 +1,71 @@
+"""Reading across terms and schools, and the school's own checkpoints (rule R4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from checklist_app.auth.models import Role
+from checklist_app.concurrency import Conflict
+from checklist_app.security import ADMINS, EVERYONE, LEADERS, allow, current_role, current_school
+from checklist_app.self_evaluation import insights, local, services
+from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm
+from checklist_app.self_evaluation.terms import Term, TermError
+from checklist_app.self_evaluation.views import bp
+
+
+@bp.get("/compare")
+@allow(EVERYONE)
+def compare():
+    """Each checkpoint's rating term by term, and actions opened and closed each term."""
+    school = current_school()
+    data = insights.comparison(school.id, finalised_only=current_role() is Role.GOVERNOR)
+    return render_template("self_evaluation/compare.html", school=school, data=data)
+
+
+@bp.get("/trust")
+@allow(ADMINS)
+def trust():
+    """For an administrator of several schools: ratings this term and overdue actions."""
+    try:
+        term = Term.parse(request.args.get("term", ""))
+    except TermError:
+        term = Term.for_date(date.today())
+    overview = insights.trust_overview(current_user, term, services.newest_edition(), date.today())
+    now = Term.for_date(date.today())
+    choices = [now.next(), now]
+    while len(choices) < 6:
+        choices.append(choices[-1].previous())
+    return render_template("self_evaluation/trust.html", overview=overview, choices=choices)
+
+
+@bp.route("/local-checkpoints", methods=["GET", "POST"])
+@allow(LEADERS)
+def local_checkpoints():
+    """Add a checkpoint of the school's own, after the official ones (R4)."""
+    school = current_school()
+    form = LocalCheckpointForm()
+    if form.validate_on_submit():
+        row = local.add_local_checkpoint(school, form.text.data, form.guidance.data)
+        flash(f"Local checkpoint {row.number} added. It appears after the official checkpoints in "
+              "self-evaluations that are still drafts.", "success")
+        return redirect(url_for(".local_checkpoints"))
+    return render_template("self_evaluation/local_checkpoints.html", form=form,
+                           rows=local.local_checkpoints(school)), \
+        400 if form.errors else 200
+
+
+@bp.post("/local-checkpoints/<int:checkpoint_id>/withdraw")
+@allow(LEADERS)
+def withdraw_local_checkpoint(checkpoint_id: int):
+    """Stop asking a local checkpoint (answers already given are kept)."""
+    row = local.get_local_checkpoint(checkpoint_id, current_school())
+    try:
+        local.withdraw_local_checkpoint(row, VersionForm().version.data)
+    except Conflict as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Local checkpoint {row.number} withdrawn.", "success")
+    return redirect(url_for(".local_checkpoints"))
