@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -55,12 +55,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
-    from checklist_app.auth.views import bp as auth_bp
     from checklist_app.audit.views import bp as audit_bp
+    from checklist_app.auth.views import bp as auth_bp
+    from checklist_app.casework.views import bp as casework_bp
     from checklist_app.definitions.views import bp as definitions_bp
     from checklist_app.home.views import bp as home_bp
+    from checklist_app.self_evaluation.views import bp as self_evaluation_bp
 
-    for blueprint in (auth_bp, home_bp, definitions_bp, audit_bp):
+    for blueprint in (auth_bp, home_bp, definitions_bp, audit_bp, self_evaluation_bp,
+                      casework_bp):
         app.register_blueprint(blueprint)
 
 
@@ -137,8 +140,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith(("sqlite3", "pysqlite")):
         return
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: Any) -> None:
+    """SQLite: a request that writes takes the write lock at BEGIN (IMMEDIATE).
+
+    A deferred transaction that reads and then writes can fail at once with "database is locked"
+    when another writer got there first; an immediate one waits its turn (busy timeout) instead.
+    Reads (GET) stay deferred so they never queue behind writers.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    writing = not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

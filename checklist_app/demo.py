@@ -23,4 +23,10 @@ def load_definitions(report: Report) -> None:
 
 def load_demo_data(school: School, report: Report) -> None:
     """Add the demo school's example records once."""
+    from checklist_app.self_evaluation.demo import load_demo as load_self_evaluation_demo
+
+    load_self_evaluation_demo(school, report)
+    from checklist_app.casework.demo import load_demo as load_casework_demo
+
+    load_casework_demo(school, report)
     report(f"Demo data ready for {school.name}.")

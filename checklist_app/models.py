@@ -2,4 +2,18 @@
 
 from checklist_app.audit.models import AuditEvent  # noqa: F401
 from checklist_app.auth.models import Membership, School, User  # noqa: F401
+from checklist_app.casework.models import (  # noqa: F401
+    Agreement,
+    AttendanceFigure,
+    Attendee,
+    Case,
+    Contact,
+    Contract,
+    Letter,
+    Meeting,
+    Parent,
+    Pupil,
+    Signature,
+)
 from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401
+from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401

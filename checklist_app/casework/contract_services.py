@@ -1,0 +1,243 @@
+"""Attendance contracts: made only with a parent present (R6), signed by every parent present and a
+member of staff (R7), duration stated (R8), agreements struck through never deleted (R9), ended in
+writing with the rationale (R10), and revised at a review as a new revision."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from checklist_app.audit.services import labelled
+from checklist_app.casework.models import (
+    Agreement,
+    AgreementStatus,
+    AttendeeKind,
+    Contract,
+    ContractStatus,
+    DurationUnit,
+    Letter,
+    LetterStatus,
+    Meeting,
+    MeetingKind,
+    Party,
+)
+from checklist_app.casework.services import CaseworkError, Locked, _refuse_closed, refresh_stage
+from checklist_app.concurrency import check_version
+from checklist_app.extensions import db
+
+END_REASONS = {
+    "non-compliance": "Not working: parents not engaging (Notice to Improve)",
+    "attendance-improved": "Attendance improved",
+    "changed-school": "Changed school",
+    "elective-home-education": "Elective home education",
+    "alternative-plan": "Another plan now addresses the barriers",
+    "exceptional-circumstances": "Exceptional circumstances",
+}
+
+
+def present_parents(meeting: Meeting) -> dict[int, Any]:
+    """Parents or carers recorded as present at the meeting, by parent id."""
+    return {a.parent_id: a for a in meeting.attendees
+            if a.present and a.kind is AttendeeKind.PARENT and a.parent_id}
+
+
+def _check_parties(meeting: Meeting, parent_ids: list[int]) -> list[Any]:
+    """R6: parties are parents present at the meeting, and there is at least one."""
+    if not meeting.parents_attended:
+        raise CaseworkError("No parent or carer attended this meeting, so a contract cannot be made. "
+                            "Record a professionals meeting instead (R6).")
+    present = present_parents(meeting)
+    if not parent_ids:
+        raise CaseworkError("Choose the parent or carer (or both, jointly) the contract is with: a "
+                            "contract is never made with the pupil alone (R6).")
+    if any(pid not in present for pid in parent_ids):
+        raise CaseworkError("Only parents or carers present at the meeting can be parties (R6, R7).")
+    by_id = {p.id: p for p in meeting.case.pupil.parents}
+    return [by_id[pid] for pid in parent_ids]
+
+
+def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int | None,
+                    duration_unit: DurationUnit, review_date: date | None) -> Contract:
+    """A draft contract from a contract meeting a parent attended (R6)."""
+    _refuse_closed(meeting.case)
+    if meeting.kind is not MeetingKind.CONTRACT:
+        raise CaseworkError("A contract is made at a contract meeting; a review makes a new revision.")
+    parents = _check_parties(meeting, parent_ids)
+    for other in meeting.case.contracts:
+        if other.meeting_id == meeting.id and {p.id for p in other.parents} & set(parent_ids):
+            raise CaseworkError("A contract from this meeting already includes that parent or carer.")
+    contract = Contract(school_id=meeting.school_id, case_id=meeting.case_id, meeting=meeting,
+                        duration_value=duration_value, duration_unit=duration_unit,
+                        review_date=review_date, parents=parents)
+    db.session.add(contract)
+    refresh_stage(meeting.case)
+    db.session.commit()
+    return contract
+
+
+def _refuse_locked(contract: Contract) -> None:
+    _refuse_closed(contract.case)
+    if contract.locked:
+        raise Locked("This contract has been signed and is locked. Changes are made at a "
+                            "review, as a new revision.")
+
+
+def update_contract(contract: Contract, parent_ids: list[int], duration_value: int | None,
+                    duration_unit: DurationUnit, review_date: date | None, version: Any) -> None:
+    """Change a draft's parties, duration or review date."""
+    _refuse_locked(contract)
+    check_version(contract, version)
+    contract.parents = _check_parties(contract.meeting, parent_ids)
+    contract.duration_value = duration_value
+    contract.duration_unit = duration_unit
+    contract.review_date = review_date
+    db.session.commit()
+
+
+def add_agreement(contract: Contract, party: Party, text: str, owner: str,
+                  due_on: date | None) -> Agreement:
+    """Add what a party agrees to, with an owner and a due or review date."""
+    _refuse_locked(contract)
+    if not text.strip():
+        raise CaseworkError("Write what is agreed.")
+    agreement = Agreement(school_id=contract.school_id, case_id=contract.case_id, party=party,
+                          text=text.strip(), owner=owner.strip(), due_on=due_on)
+    contract.agreements.append(agreement)
+    db.session.commit()
+    return agreement
+
+
+def update_agreement(agreement: Agreement, data: dict[str, Any], version: Any) -> None:
+    """Change an agreement of a draft; complete / not applicable ones stay listed, struck (R9)."""
+    _refuse_locked(agreement.contract)
+    check_version(agreement, version)
+    agreement.text = data["text"].strip()
+    agreement.owner = (data.get("owner") or "").strip()
+    agreement.due_on = data.get("due_on")
+    agreement.status = AgreementStatus(data["status"])
+    db.session.commit()
+
+
+def missing_signatures(contract: Contract) -> list[str]:
+    """R7: who still has to sign: every parent party present, and at least one member of staff."""
+    signed_parents = {s.parent_id for s in contract.signatures if s.parent_id}
+    missing = [f"{p.full_name} (parent or carer)" for p in contract.parents
+               if p.id not in signed_parents]
+    if not any(s.on_behalf_of_board for s in contract.signatures):
+        missing.append("a member of school staff, on behalf of the governing board")
+    return missing
+
+
+def signable_attendees(contract: Contract) -> list[Any]:
+    """People present at the contract's meeting who may sign it and have not yet (R7)."""
+    signed = {s.attendee_id for s in contract.signatures}
+    party_ids = {p.id for p in contract.parents}
+    return [a for a in contract.meeting.attendees if a.present and a.id not in signed and (
+        a.kind is AttendeeKind.STAFF or (a.kind is AttendeeKind.PARENT and a.parent_id in party_ids))]
+
+
+def sign_contract(contract: Contract, attendee_id: int, signed_on: date) -> bool:
+    """Record a signature (R7); the contract locks once everyone required has signed.
+
+    Returns True when this signature completed the contract.
+    """
+    _refuse_closed(contract.case)
+    if contract.status is not ContractStatus.DRAFT:
+        raise Locked("This contract is already signed and locked.")
+    if not contract.duration_value:
+        raise CaseworkError("State how long the contract is expected to run before it is signed (R8).")
+    if not contract.agreements:
+        raise CaseworkError("Add what each party agrees to before the contract is signed.")
+    attendee = next((a for a in contract.meeting.attendees if a.id == attendee_id), None)
+    if attendee is None or not attendee.present:
+        raise CaseworkError("Only people recorded as present at the meeting may sign: nobody who did "
+                            "not witness the contract being made signs it (R7).")
+    if attendee not in signable_attendees(contract):
+        raise CaseworkError("Only the parents or carers the contract is with, and school staff on "
+                            "behalf of the governing board, sign the contract (R7).")
+    staff = attendee.kind is AttendeeKind.STAFF
+    with labelled(db.session, "sign", f"Signed by {attendee.name} ({attendee.role})"):
+        contract.signatures.append(_signature(contract, attendee, signed_on, staff))
+    complete = not missing_signatures(contract)
+    if complete:
+        with labelled(db.session, "lock", "Every parent present and a member of staff have signed"):
+            contract.status = ContractStatus.SIGNED
+            contract.signed_on = signed_on
+            if contract.previous_id:
+                previous = db.session.get(Contract, contract.previous_id)
+                previous.status = ContractStatus.SUPERSEDED
+        refresh_stage(contract.case)
+    db.session.commit()
+    return complete
+
+
+def _signature(contract: Contract, attendee: Any, signed_on: date, staff: bool) -> Any:
+    from checklist_app.casework.models import Signature
+
+    return Signature(school_id=contract.school_id, case_id=contract.case_id, attendee_id=attendee.id,
+                     signer_name=attendee.name, role=attendee.role, parent_id=attendee.parent_id,
+                     user_id=attendee.user_id, on_behalf_of_board=staff, signed_on=signed_on)
+
+
+def revise_contract(contract: Contract, review: Meeting) -> Contract:
+    """A new draft revision made at a review meeting the parents attended; the old one stays in
+    force until the revision is signed, then is superseded. Agreements carry over, statuses too."""
+    _refuse_closed(contract.case)
+    if contract.status is not ContractStatus.SIGNED:
+        raise CaseworkError("Only the signed contract in force can be revised.")
+    if review.kind is not MeetingKind.REVIEW or review.case_id != contract.case_id:
+        raise CaseworkError("Choose a review meeting of this case.")
+    if any(c.previous_id == contract.id for c in contract.case.contracts):
+        raise CaseworkError("A revision of this contract has already been started.")
+    present = present_parents(review)
+    parent_ids = [p.id for p in contract.parents if p.id in present]
+    parents = _check_parties(review, parent_ids)
+    revision = Contract(school_id=contract.school_id, case_id=contract.case_id, meeting=review,
+                        revision=contract.revision + 1, previous_id=contract.id, parents=parents,
+                        duration_value=contract.duration_value, duration_unit=contract.duration_unit)
+    for old in contract.agreements:
+        revision.agreements.append(Agreement(
+            school_id=old.school_id, case_id=old.case_id, party=old.party, text=old.text,
+            owner=old.owner, due_on=old.due_on, status=old.status))
+    db.session.add(revision)
+    db.session.commit()
+    return revision
+
+
+def end_contract(contract: Contract, reason: str, rationale: str, letter_id: int | None,
+                 ended_on: date) -> None:
+    """End a contract; the parents are told in writing with the rationale (R10)."""
+    _refuse_closed(contract.case)
+    if contract.status is not ContractStatus.SIGNED:
+        raise CaseworkError("Only a signed contract in force can be ended.")
+    if reason not in END_REASONS:
+        raise CaseworkError("Choose a reason for ending the contract.")
+    if not rationale.strip():
+        raise CaseworkError("Write the rationale: it is put to the parents in writing (R10).")
+    letter = next((x for x in contract.case.letters if x.id == letter_id), None)
+    if letter is None or letter.status is not LetterStatus.ISSUED:
+        raise CaseworkError("Choose the issued letter that tells the parents, in writing, that the "
+                            "contract has ended and why (R10).")
+    if reason == "non-compliance" and letter.step != "8":
+        raise CaseworkError("A contract ended because it is not working ends with a Notice to "
+                            "Improve (letter 8) (R10, R19).")
+    _end(contract, reason, rationale.strip(), letter, ended_on)
+    db.session.commit()
+
+
+def _end(contract: Contract, reason: str, rationale: str, letter: Letter, ended_on: date) -> None:
+    with labelled(db.session, "end contract", f"{END_REASONS[reason]}: {rationale}"):
+        contract.status = ContractStatus.ENDED
+        contract.ended_on = ended_on
+        contract.end_reason = reason
+        contract.end_rationale = rationale
+        contract.end_letter_id = letter.id
+    refresh_stage(contract.case)
+
+
+def end_with_notice_to_improve(letter: Letter) -> None:
+    """R19/R10: issuing a Notice to Improve ends the contract in force, with the letter as notice."""
+    for contract in letter.case.contracts:
+        if contract.status is ContractStatus.SIGNED:
+            _end(contract, "non-compliance", "A Notice to Improve was issued: the contract has not "
+                 "secured the improvement needed.", letter, letter.issued_on or date.today())

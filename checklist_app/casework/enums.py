@@ -1,0 +1,168 @@
+"""The fixed choices of casework records, each with the words school staff read."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Labelled(enum.StrEnum):
+    """An enum whose members carry the words staff read."""
+
+    @property
+    def label(self) -> str:
+        """The value as school staff would say it."""
+        return self.value.replace("-", " ").capitalize()
+
+
+class CaseStatus(Labelled):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Stage(Labelled):
+    """Where a case is in the process of seed 001 (worked out by :func:`rules.current_stage`)."""
+
+    OPENED = "opened"
+    INVITED = "invited"
+    SECOND_INVITE = "second-invite"
+    FURTHER_SUPPORT = "further-support"
+    CONTRACT_MEETING = "contract-meeting"
+    CONTRACT = "contract"
+    REVIEW = "review"
+    IMPROVED = "improved"
+    TERMINATION_WARNING = "termination-warning"
+    NOTICE_TO_IMPROVE = "notice-to-improve"
+    LEGAL = "legal"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    Stage.OPENED: "Opened: contract meeting to arrange",
+    Stage.INVITED: "Invited to a contract meeting",
+    Stage.SECOND_INVITE: "First meeting missed: second invite",
+    Stage.FURTHER_SUPPORT: "Parents did not attend: further support period",
+    Stage.CONTRACT_MEETING: "Contract meeting held: contract to sign",
+    Stage.CONTRACT: "Contract in place: monitoring",
+    Stage.REVIEW: "Contract review",
+    Stage.IMPROVED: "Attendance improved: monitoring",
+    Stage.TERMINATION_WARNING: "Termination warning sent",
+    Stage.NOTICE_TO_IMPROVE: "Notice to Improve",
+    Stage.LEGAL: "Referred for legal intervention",
+    Stage.CLOSED: "Closed",
+}
+
+
+class ClosureReason(Labelled):
+    """Why a case (or a contract) ends (rule R10)."""
+
+    ATTENDANCE_IMPROVED = "attendance-improved"
+    CHANGED_SCHOOL = "changed-school"
+    ELECTIVE_HOME_EDUCATION = "elective-home-education"
+    ALTERNATIVE_PLAN = "alternative-plan"
+    EXCEPTIONAL_CIRCUMSTANCES = "exceptional-circumstances"
+    LEGAL_INTERVENTION = "legal-intervention"
+
+    @property
+    def label(self) -> str:
+        return {
+            "attendance-improved": "Attendance improved",
+            "changed-school": "Changed school",
+            "elective-home-education": "Elective home education",
+            "alternative-plan": "Alternative plan in place to address the barriers",
+            "exceptional-circumstances": "Exceptional circumstances",
+            "legal-intervention": "Escalated to legal intervention",
+        }[self.value]
+
+
+class MeetingKind(Labelled):
+    CONTRACT = "contract"
+    REVIEW = "review"
+    PROFESSIONALS = "professionals"
+
+    @property
+    def label(self) -> str:
+        return {"contract": "Attendance contract meeting", "review": "Review meeting",
+                "professionals": "Professionals meeting"}[self.value]
+
+
+class MeetingOutcome(Labelled):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    NOT_ATTENDED = "not-attended"
+    REARRANGED = "rearranged"
+
+    @property
+    def label(self) -> str:
+        return {"scheduled": "Scheduled", "held": "Held",
+                "not-attended": "Parents did not attend",
+                "rearranged": "Rearranged with notice"}[self.value]
+
+
+class AttendeeKind(Labelled):
+    PARENT = "parent"
+    PUPIL = "pupil"
+    STAFF = "staff"
+    AGENCY = "agency"
+
+    @property
+    def label(self) -> str:
+        return {"parent": "Parent or carer", "pupil": "Pupil", "staff": "School staff",
+                "agency": "Other agency"}[self.value]
+
+
+class ContractStatus(Labelled):
+    DRAFT = "draft"
+    SIGNED = "signed"
+    SUPERSEDED = "superseded"
+    ENDED = "ended"
+
+
+class DurationUnit(Labelled):
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+class Party(Labelled):
+    PARENT = "parent"
+    PUPIL = "pupil"
+    SCHOOL = "school"
+    AGENCY = "agency"
+
+    @property
+    def label(self) -> str:
+        return {"parent": "Parent or carer agrees to", "pupil": "Pupil agrees to",
+                "school": "School agrees to", "agency": "Other agency agrees to"}[self.value]
+
+
+class AgreementStatus(Labelled):
+    OPEN = "open"
+    DONE = "done"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "done": "Complete", "not-applicable": "Not applicable"}[self.value]
+
+
+class LetterStatus(Labelled):
+    DRAFT = "draft"
+    ISSUED = "issued"
+
+
+class ContactMethod(Labelled):
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    TEXT = "text"
+    HOME_VISIT = "home-visit"
+    IN_PERSON = "in-person"
+
+    @property
+    def label(self) -> str:
+        return {"phone": "Telephone", "letter": "Letter", "email": "E-mail",
+                "text": "Text message", "home-visit": "Home visit",
+                "in-person": "In person"}[self.value]

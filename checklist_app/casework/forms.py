@@ -1,0 +1,266 @@
+"""Casework forms. Choices that depend on the case (parents, attendees, letters) are set on the
+instance per request; the checklist and meeting-record forms are built per request by the engine."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from checklist_app.casework.contract_services import END_REASONS
+from checklist_app.casework.models import (
+    AgreementStatus,
+    AttendeeKind,
+    ClosureReason,
+    ContactMethod,
+    DurationUnit,
+    MeetingKind,
+    MeetingOutcome,
+    Party,
+)
+from checklist_app.checklist_engine.forms import choice_list
+
+YEAR_GROUPS = ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
+TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"]
+REQUIRED = "Please answer this."
+
+
+def _optional_int(value: object) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (no JavaScript needed)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PupilForm(FlaskForm):
+    """A pupil's details."""
+
+    first_name = StringField("First name", validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField("Last name", validators=[DataRequired(REQUIRED), Length(max=100)])
+    date_of_birth = DateField("Date of birth", validators=[InputRequired("Enter the date of birth.")])
+    year_group = SelectField("Year group", choices=choice_list([(y, y) for y in YEAR_GROUPS]))
+    upn = StringField("Unique pupil number (UPN), if known", validators=[
+        Optional(), Regexp(r"^[A-Za-z]\d{11}[A-Za-z0-9]$", message="A UPN is a letter, 11 digits and "
+                           "a letter or digit, e.g. A12345678901B.")])
+    has_social_worker = BooleanField("The pupil has a social worker")
+    social_worker_name = StringField("Social worker's name", validators=[Length(max=200)])
+    social_worker_contact = StringField("Social worker's telephone or e-mail",
+                                        validators=[Length(max=200)])
+    version = HiddenField()
+
+
+class ParentForm(FlaskForm):
+    """A parent or carer."""
+
+    title = SelectField("Title", choices=choice_list([(t, t or "None") for t in TITLES]))
+    first_name = StringField("First name", validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField("Last name", validators=[DataRequired(REQUIRED), Length(max=100)])
+    relationship_to_pupil = StringField("Relationship to the pupil", description="For example: mother,"
+                                        " father, grandmother, foster carer.",
+                                        validators=[DataRequired(REQUIRED), Length(max=60)])
+    address = TextAreaField("Address", description="One line per line of the address, without the "
+                            "postcode.", validators=[Length(max=500)])
+    postcode = StringField("Postcode", validators=[Length(max=10)])
+    lives_with_pupil = BooleanField("Lives with the pupil")
+    parental_responsibility = BooleanField("Has parental responsibility")
+    phone = StringField("Telephone", validators=[Length(max=40)])
+    email = StringField("E-mail address", validators=[Optional(), Email(), Length(max=254)])
+    reasonable_adjustments = TextAreaField("Reasonable adjustments", description="For example: an "
+                                           "interpreter, large print, a meeting room on the ground "
+                                           "floor.", validators=[Length(max=2000)])
+    version = HiddenField()
+
+
+class CaseForm(FlaskForm):
+    """Opening (or editing) a case."""
+
+    lead_user_id = SelectField("Attendance lead (lead professional)", coerce=_optional_int,
+                               validators=[InputRequired("Choose the lead professional.")])
+    chair_name = StringField("Chair of the contract meeting", description="May be the lead "
+                             "professional or someone else.", validators=[Length(max=200)])
+    baseline_attendance = DecimalField("Attendance at the start (%)", places=1, validators=[
+        InputRequired("Enter the pupil's attendance at the start."),
+        NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")])
+    reason_for_concern = TextAreaField("Reason for concern",
+                                       validators=[DataRequired(REQUIRED), Length(max=5000)])
+    opened_on = DateField("Opened on", validators=[InputRequired("Enter the date.")])
+    version = HiddenField()
+
+
+class CloseCaseForm(FlaskForm):
+    """Closing a case with a reason (R10)."""
+
+    reason = RadioField("Reason for closing",
+                        choices=choice_list([(r.value, r.label) for r in ClosureReason]),
+                        validators=[InputRequired("Choose a reason.")])
+    rationale = TextAreaField("Rationale", description="Put to the parents in writing (R10).",
+                              validators=[DataRequired(REQUIRED), Length(max=5000)])
+    closed_on = DateField("Closed on", validators=[InputRequired("Enter the date.")])
+    letter_id = SelectField("Letter telling the parents (needed when a contract is in force)",
+                            coerce=_optional_int, validators=[Optional()])
+
+
+class MeetingForm(FlaskForm):
+    """Scheduling a meeting."""
+
+    kind = RadioField("Kind of meeting", choices=choice_list([(k.value, k.label) for k in MeetingKind]),
+                      validators=[InputRequired("Choose the kind of meeting.")])
+    meeting_date = DateField("Date", validators=[InputRequired("Enter the date.")])
+    start_time = TimeField("Time", validators=[Optional()])
+    location = StringField("Location", validators=[DataRequired(REQUIRED), Length(max=200)])
+    alternative_offered = StringField("Alternative offered", description="For example: by telephone "
+                                      "or online (R11).", validators=[Length(max=300)])
+    parent_ids = CheckboxesField("Parents or carers invited", coerce=int)
+
+
+class AttendeeForm(FlaskForm):
+    """Adding someone to a meeting (R25: names and roles in full)."""
+
+    name = StringField("Full name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = StringField("Role in full", description="For example: Early Help practitioner, "
+                       "Assistant Headteacher (Attendance Champion).",
+                       validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = SelectField("Attending as", choices=choice_list([(k.value, k.label) for k in AttendeeKind]))
+    parent_id = SelectField("Which parent or carer (if attending as one)", coerce=_optional_int,
+                            validators=[Optional()])
+
+
+def record_extra_fields(attendees: list) -> dict[str, Field]:
+    """The outcome, notes, version and one "present" box per attendee for the record form."""
+    extra: dict[str, Field] = {
+        "outcome": RadioField("Outcome", choices=choice_list([(o.value, o.label) for o in MeetingOutcome
+                                                  if o is not MeetingOutcome.SCHEDULED]),
+                              validators=[InputRequired("Choose the outcome.")]),
+        "meeting_notes": TextAreaField("Notes", validators=[Length(max=5000)]),
+        "version": HiddenField(),
+    }
+    for attendee in attendees:
+        extra[f"present_{attendee.id}"] = BooleanField(f"{attendee.name} ({attendee.role}) was there")
+    return extra
+
+
+class ContractForm(FlaskForm):
+    """A contract's parties, expected duration (R8) and review date."""
+
+    parent_ids = CheckboxesField("The contract is with", coerce=int,
+                                 description="Parents or carers present at the meeting: one, or "
+                                 "jointly. Separated parents may have separate contracts.")
+    duration_value = IntegerField("Expected duration", validators=[
+        InputRequired("State how long the contract is expected to run (R8)."),
+        NumberRange(min=1, max=104, message="Enter a whole number from 1 to 104.")])
+    duration_unit = RadioField("Unit", choices=choice_list([(u.value, u.label) for u in DurationUnit]),
+                               default="months")
+    review_date = DateField("Review date", validators=[Optional()])
+    version = HiddenField()
+
+
+class AgreementForm(FlaskForm):
+    """What a party agrees to."""
+
+    party = SelectField("Party", choices=choice_list([(p.value, p.label) for p in Party]))
+    text = TextAreaField("Agreement", validators=[DataRequired(REQUIRED), Length(max=2000)])
+    owner = StringField("Owner", validators=[Length(max=200)])
+    due_on = DateField("Due or review date", validators=[Optional()])
+    status = RadioField("Status", choices=choice_list([(s.value, s.label) for s in AgreementStatus]),
+                        default="open")
+    version = HiddenField()
+
+
+class SignForm(FlaskForm):
+    """A signature by someone present (R7)."""
+
+    attendee_id = RadioField("Who is signing", coerce=int,
+                             validators=[InputRequired("Choose who is signing.")])
+    signed_on = DateField("Signed on", validators=[InputRequired("Enter the date.")])
+
+
+class ReviseForm(FlaskForm):
+    """A new revision at a review meeting."""
+
+    meeting_id = SelectField("Review meeting", coerce=_optional_int,
+                             validators=[InputRequired("Choose the review meeting.")])
+
+
+class EndContractForm(FlaskForm):
+    """Ending a contract in writing with the rationale (R10)."""
+
+    reason = RadioField("Reason", choices=choice_list(list(END_REASONS.items())),
+                        validators=[InputRequired("Choose a reason.")])
+    rationale = TextAreaField("Rationale", validators=[DataRequired(REQUIRED), Length(max=5000)])
+    letter_id = SelectField("Letter telling the parents", coerce=_optional_int,
+                            validators=[InputRequired("Choose the letter.")])
+    ended_on = DateField("Ended on", validators=[InputRequired("Enter the date.")])
+
+
+class FigureForm(FlaskForm):
+    """Attendance over a period."""
+
+    period_start = DateField("Period from", validators=[InputRequired("Enter the start.")])
+    period_end = DateField("Period to", validators=[InputRequired("Enter the end.")])
+    attendance_percent = DecimalField("Attendance (%)", places=1, validators=[
+        InputRequired("Enter the attendance."),
+        NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")])
+    unauthorised_sessions = IntegerField("Unauthorised sessions in the period", default=0,
+                                         description="A session is a morning or an afternoon.",
+                                         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=500)])
+    recorded_on = DateField("Recorded on", validators=[InputRequired("Enter the date.")])
+    notes = TextAreaField("Notes", validators=[Length(max=2000)])
+
+
+class ContactForm(FlaskForm):
+    """A contact or attempted contact (R23)."""
+
+    occurred_on = DateField("Date", validators=[InputRequired("Enter the date.")])
+    occurred_time = TimeField("Time", validators=[Optional()])
+    method = SelectField("How", choices=choice_list([(m.value, m.label) for m in ContactMethod]))
+    with_whom = StringField("With whom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    parent_id = SelectField("Parent or carer (if one)", coerce=_optional_int, validators=[Optional()])
+    with_social_worker = BooleanField("This told the pupil's social worker about absence (R23)")
+    made = RadioField("Was contact made?", choices=choice_list([("made", "Contact made"),
+                                                    ("attempted", "Attempted, no contact")]),
+                      validators=[InputRequired("Say whether contact was made.")])
+    outcome = TextAreaField("Outcome", validators=[Length(max=5000)])
+
+
+class NewLetterForm(FlaskForm):
+    """Choosing a letter to draft."""
+
+    key = SelectField("Letter", validators=[InputRequired("Choose a letter.")])
+    parent_id = SelectField("To", coerce=_optional_int, validators=[InputRequired("Choose who to.")])
+    meeting_id = SelectField("About the meeting (invites)", coerce=_optional_int,
+                             validators=[Optional()])
+    letter_date = DateField("Date on the letter", validators=[InputRequired("Enter the date.")])
+
+
+class LetterForm(FlaskForm):
+    """Editing a draft letter (R24)."""
+
+    body = TextAreaField("Letter text (markdown)", validators=[DataRequired(REQUIRED),
+                                                               Length(max=50_000)])
+    version = HiddenField()

@@ -1,0 +1,94 @@
+"""Pupil and parent / carer pages (part of the casework blueprint)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from checklist_app.casework import services
+from checklist_app.casework.forms import ParentForm, PupilForm
+from checklist_app.casework.models import Parent, Pupil
+from checklist_app.casework.views import bp, form_page, saved_values
+from checklist_app.concurrency import Conflict
+from checklist_app.security import CASEWORKERS, allow
+
+
+@bp.route("/pupils")
+@allow(CASEWORKERS)
+def pupils():
+    """The school's pupils with casework records."""
+    return render_template("casework/pupils.html", pupils=services.school_pupils())
+
+
+@bp.route("/pupils/new", methods=["GET", "POST"])
+@allow(CASEWORKERS)
+def new_pupil():
+    """Add a pupil; parents and carers are added on the pupil's page."""
+    form = PupilForm()
+    back = url_for("casework.pupils")
+    if form.validate_on_submit():
+        pupil = services.create_pupil(form.data)
+        flash(f"{pupil.full_name} added. Now add their parents or carers.", "success")
+        return redirect(url_for("casework.pupil_page", pupil_id=pupil.id))
+    return form_page(form, "Add a pupil", back, 400 if form.errors else 200, submit="Add the pupil")
+
+
+@bp.route("/pupils/<int:pupil_id>")
+@allow(CASEWORKERS)
+def pupil_page(pupil_id: int):
+    """A pupil, their parents or carers, and their cases."""
+    pupil = services.scoped(Pupil, pupil_id)
+    return render_template("casework/pupil.html", pupil=pupil)
+
+
+@bp.route("/pupils/<int:pupil_id>/edit", methods=["GET", "POST"])
+@allow(CASEWORKERS)
+def edit_pupil(pupil_id: int):
+    """Change a pupil's details."""
+    pupil = services.scoped(Pupil, pupil_id)
+    form = PupilForm(obj=pupil if request.method == "GET" else None)
+    back = url_for("casework.pupil_page", pupil_id=pupil.id)
+    if form.validate_on_submit():
+        try:
+            services.update_pupil(pupil, form.data, form.version.data)
+        except Conflict as conflict:
+            form.version.data = pupil.version
+            return form_page(form, f"Edit {pupil.full_name}", back, 409, problem=str(conflict),
+                             saved=saved_values(pupil, form))
+        flash("Pupil saved.", "success")
+        return redirect(back)
+    return form_page(form, f"Edit {pupil.full_name}", back, 400 if form.errors else 200)
+
+
+@bp.route("/pupils/<int:pupil_id>/parents/new", methods=["GET", "POST"])
+@allow(CASEWORKERS)
+def new_parent(pupil_id: int):
+    """Add a parent or carer (including one who does not live with the pupil)."""
+    pupil = services.scoped(Pupil, pupil_id)
+    form = ParentForm(data=None if request.method == "POST" else {
+        "lives_with_pupil": True, "parental_responsibility": True})
+    back = url_for("casework.pupil_page", pupil_id=pupil.id)
+    if form.validate_on_submit():
+        parent = services.add_parent(pupil, form.data)
+        flash(f"{parent.full_name} added.", "success")
+        return redirect(back)
+    return form_page(form, f"Add a parent or carer of {pupil.full_name}", back,
+                     400 if form.errors else 200, submit="Add")
+
+
+@bp.route("/parents/<int:parent_id>/edit", methods=["GET", "POST"])
+@allow(CASEWORKERS)
+def edit_parent(parent_id: int):
+    """Change a parent's or carer's details."""
+    parent = services.scoped(Parent, parent_id)
+    form = ParentForm(obj=parent if request.method == "GET" else None)
+    back = url_for("casework.pupil_page", pupil_id=parent.pupil_id)
+    if form.validate_on_submit():
+        try:
+            services.update_parent(parent, form.data, form.version.data)
+        except Conflict as conflict:
+            form.version.data = parent.version
+            return form_page(form, f"Edit {parent.full_name}", back, 409, problem=str(conflict),
+                             saved=saved_values(parent, form))
+        flash("Parent or carer saved.", "success")
+        return redirect(back)
+    return form_page(form, f"Edit {parent.full_name}", back, 400 if form.errors else 200)

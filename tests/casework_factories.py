@@ -1,0 +1,109 @@
+"""Factories for casework tests: pupils, parents, cases and a contract meeting the parents attended."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, time, timedelta
+from typing import Any
+
+from checklist_app.casework import contract_services, meeting_services
+from checklist_app.casework.models import (
+    AttendeeKind,
+    Case,
+    DurationUnit,
+    MeetingKind,
+    MeetingOutcome,
+    Parent,
+    Party,
+    Pupil,
+)
+from checklist_app.checklist_engine.pinning import pin
+from checklist_app.checklist_engine.registry import registry
+from checklist_app.extensions import db
+
+_n = itertools.count(1)
+
+
+def make_pupil(school, first: str = "Zoë", last: str = "Adeyemi", **extra: Any) -> Pupil:
+    """A pupil of ``school``."""
+    pupil = Pupil(school_id=school.id, first_name=first, last_name=f"{last}", year_group="Year 8",
+                  date_of_birth=date(2013, 1, 31), **extra)
+    db.session.add(pupil)
+    db.session.flush()
+    return pupil
+
+
+def make_parent(pupil: Pupil, first: str = "Funmi", last: str = "Adeyemi", **extra: Any) -> Parent:
+    """A parent or carer of ``pupil``."""
+    values = {"title": "Ms", "relationship_to_pupil": "Mother", "address": "1 Elm Road\nOakfield",
+              "postcode": "OK1 2AB", **extra}
+    parent = Parent(school_id=pupil.school_id, pupil_id=pupil.id, first_name=first, last_name=last,
+                    **values)
+    db.session.add(parent)
+    db.session.flush()
+    return parent
+
+
+def make_case(pupil: Pupil, lead=None, baseline: float = 80.0,
+              opened_on: date = date(2027, 1, 4)) -> Case:
+    """An open case with the contract checklist pinned."""
+    definition = registry().newest_published("attendance-contract-checklist")
+    case = Case(school_id=pupil.school_id, pupil=pupil, lead_user_id=lead.id if lead else None,
+                chair_name="Mrs Helen Carter", baseline_attendance=baseline,
+                reason_for_concern="Persistent absence", opened_on=opened_on,
+                checklist_snapshot=pin(definition), checklist_answers={})
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def family_case(school, lead=None, parents: int = 1, **case_args: Any) -> tuple[Case, list[Parent]]:
+    """A case for a new pupil with ``parents`` parents or carers."""
+    pupil = make_pupil(school, last=f"Family{next(_n)}")
+    found = [make_parent(pupil, first=name, relationship_to_pupil=role)
+             for name, role in (("Funmi", "Mother"), ("Daniel", "Father"))[:parents]]
+    if parents > 1:
+        found[1].lives_with_pupil = False
+    return make_case(pupil, lead, **case_args), found
+
+
+RECORD = {"school-agrees-to": {"value": "Daily check-in."},
+          "parents-agree-to": {"value": "Phone by 8:30 on any absence."}}
+
+
+def held_meeting(case: Case, parents: list[Parent], on: date = date(2027, 1, 15),
+                 kind: MeetingKind = MeetingKind.CONTRACT, present_parents: bool = True,
+                 staff: str = "Alex Morgan", answers: dict | None = None):
+    """A meeting scheduled a fortnight ahead and recorded as held (or not attended)."""
+    meeting = meeting_services.schedule_meeting(
+        case, kind, on, time(9, 0), "Room 2", "By telephone", [p.id for p in parents],
+        scheduled_on=on - timedelta(days=14), lead_name=staff)
+    present = {a.id for a in meeting.attendees if present_parents or a.kind is not AttendeeKind.PARENT}
+    outcome = MeetingOutcome.HELD if present_parents or kind is MeetingKind.PROFESSIONALS \
+        else MeetingOutcome.NOT_ATTENDED
+    record = {**RECORD, "review-date": {"value": (on + timedelta(weeks=3)).isoformat()}}
+    if kind is MeetingKind.REVIEW:
+        record.update({"target-met": {"value": "some-improvement"}, "decision": {"value": "new-plan"}})
+    problems = meeting_services.record_meeting(meeting, outcome, present,
+                                               answers if answers is not None else record, "",
+                                               meeting.version)
+    assert problems == {}
+    return meeting
+
+
+def draft_contract(meeting, parents: list[Parent], months: int | None = 3):
+    """A draft contract with one agreement per party."""
+    contract = contract_services.create_contract(meeting, [p.id for p in parents], months,
+                                                 DurationUnit.MONTHS, None)
+    for party in Party:
+        contract_services.add_agreement(contract, party, f"{party.value} agrees", "Owner", None)
+    return contract
+
+
+def signed_contract(meeting, parents: list[Parent]):
+    """A contract signed by every parent present and the member of staff."""
+    contract = draft_contract(meeting, parents)
+    for attendee in meeting.attendees:
+        if attendee.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF) and attendee.present:
+            contract_services.sign_contract(contract, attendee.id, meeting.meeting_date)
+    return contract
