@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from checklist_app.security import EVERYONE, allow, current_school
+from checklist_app.security import EVERYONE, allow, current_school, public
 
 bp = Blueprint("home", __name__)
 
@@ -14,3 +14,10 @@ bp = Blueprint("home", __name__)
 def index():
     """Start page."""
     return render_template("home/index.html", school=current_school())
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers and monitoring: the app is up and answering (no log-in needed)."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

@@ -1,0 +1,101 @@
+"""Report downloads: self-evaluation PDFs, the school's actions as CSV / XLSX, casework PDFs.
+
+Self-evaluation PDFs follow the self-evaluation pages' access (governors: finalised only); every
+casework PDF is for school staff only. Files are sent as attachments and never cached by the browser.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response
+
+from checklist_app.reporting import case_reports, exports, services
+from checklist_app.security import EVERYONE, STAFF, allow, current_role, current_school
+from checklist_app.self_evaluation.services import get_self_evaluation
+
+bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
+
+
+def download(data: bytes, filename: str, mimetype: str) -> Response:
+    """An attachment the browser saves and does not keep in its cache."""
+    response = Response(data, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def pdf_download(document: services.Document) -> Response:
+    """A produced PDF as a download."""
+    return download(document.data, document.filename, "application/pdf")
+
+
+@bp.get("/self-evaluation/<int:evaluation_id>/action-plan.pdf")
+@allow(EVERYONE)
+def action_plan(evaluation_id: int):
+    """The self-evaluation and action plan as a PDF."""
+    evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
+    return pdf_download(services.action_plan_pdf(evaluation, date.today()))
+
+
+@bp.get("/self-evaluation/<int:evaluation_id>/board-pack.pdf")
+@allow(EVERYONE)
+def board_pack(evaluation_id: int):
+    """The governing board pack (summary, then the action plan) as a PDF."""
+    evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
+    return pdf_download(services.board_pack_pdf(evaluation, date.today()))
+
+
+@bp.get("/actions.csv")
+@allow(STAFF)
+def actions_csv():
+    """Every action of the school, one row each, as CSV."""
+    school = current_school()
+    data = exports.actions_csv(exports.action_rows(school.id, date.today()))
+    return download(data, services.safe_filename("actions", school.urn)[:-4] + ".csv",
+                    "text/csv; charset=utf-8")
+
+
+@bp.get("/actions.xlsx")
+@allow(STAFF)
+def actions_xlsx():
+    """Every action of the school, one row each, as an Excel workbook."""
+    school = current_school()
+    data = exports.actions_xlsx(exports.action_rows(school.id, date.today()), school.name)
+    return download(data, services.safe_filename("actions", school.urn)[:-4] + ".xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/cases/<int:case_id>/evidence-pack.pdf")
+@allow(STAFF)
+def evidence_pack(case_id: int):
+    """A case's whole chronology, for a referral."""
+    case = case_reports.school_case(case_id, current_school())
+    return pdf_download(case_reports.evidence_pack_pdf(case, date.today()))
+
+
+@bp.get("/cases/<int:case_id>/checklist.pdf")
+@allow(STAFF)
+def contract_checklist(case_id: int):
+    """The attendance contract checklist's progress (planning, delivery, review)."""
+    case = case_reports.school_case(case_id, current_school())
+    return pdf_download(case_reports.checklist_pdf(case, date.today()))
+
+
+@bp.get("/cases/<int:case_id>/contracts/<int:contract_id>.pdf")
+@allow(STAFF)
+def contract(case_id: int, contract_id: int):
+    """An attendance contract, ready to sign (or as signed)."""
+    case = case_reports.school_case(case_id, current_school())
+    return pdf_download(case_reports.contract_pdf(case, contract_id, date.today()))
+
+
+@bp.get("/cases/<int:case_id>/letters/<int:letter_id>.pdf")
+@allow(STAFF)
+def letter(case_id: int, letter_id: int):
+    """A letter of the process (draft or issued) in a letter layout."""
+    case = case_reports.school_case(case_id, current_school())
+    return pdf_download(case_reports.letter_pdf(case, letter_id, date.today()))
+
+
+from checklist_app.reporting import calendar_views  # noqa: E402,F401
