@@ -50,7 +50,8 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _actor() -> tuple[int | None, str]:
+def current_actor() -> tuple[int | None, str]:
+    """Who is making the change: the logged-in user, or the command line."""
     if has_request_context():
         from flask_login import current_user
 
@@ -102,7 +103,7 @@ def _record_id(obj: Audited) -> str:
 
 
 def _event_rows(session: Session) -> list[dict[str, Any]]:
-    user_id, user_name = _actor()
+    user_id, user_name = current_actor()
     label, reason = session.info.get("audit_label", (None, ""))
     rows = []
     for kind, objects in (("create", session.new), ("update", session.dirty),
@@ -146,3 +147,14 @@ def _write_audit_events(session: Session, _flush_context: Any) -> None:
     rows = _event_rows(session)
     if rows:
         session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def history(school_id: int, subject_type: str, subject_id: int) -> list[AuditEvent]:
+    """The audit events of one record and everything filed under it, oldest first."""
+    from sqlalchemy import select
+
+    from checklist_app.extensions import db
+
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.school_id == school_id, AuditEvent.subject_type == subject_type,
+        AuditEvent.subject_id == subject_id).order_by(AuditEvent.at, AuditEvent.id)))

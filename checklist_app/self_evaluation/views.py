@@ -259,4 +259,4 @@ def add_board_comment(evaluation_id: int):
     return redirect(url_for(".overview", evaluation_id=evaluation.id) + "#board-comments")
 
 
-from checklist_app.self_evaluation import action_views, review_views  # noqa: E402,F401
+from checklist_app.self_evaluation import action_views, history_views, review_views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Data protection: erasing a pupil and everything about them, and the retention review list."""
