@@ -19,6 +19,7 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from checklist_app import formatting
+from checklist_app.reporting.page_numbers import number_pages
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "pdf"
 #: What xhtml2pdf gets for a URI we refuse: an empty inline resource, so nothing is read or
@@ -104,7 +105,7 @@ def html_to_pdf(html: str) -> bytes:
                             encoding="utf-8")
     if status.err:
         raise PDFRenderError(f"xhtml2pdf reported {status.err} error(s) building the PDF")
-    return out.getvalue()
+    return number_pages(out.getvalue())
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *,
