@@ -74,3 +74,23 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def school(app):
+    """A school (test modules may override this with their own)."""
+    from tests.factories import make_school
+
+    return make_school("Oak Primary")
+
+
+@pytest.fixture
+def leader(client, school):
+    """A senior leader of ``school``, logged in on ``client``."""
+    from checklist_app.auth.models import Role
+    from tests.factories import login, make_user
+
+    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
+    db.session.commit()
+    login(client, user)
+    return user

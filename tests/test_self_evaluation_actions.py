@@ -5,29 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
-
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import Action, ActionStatus
 from checklist_app.self_evaluation.terms import Term
-from tests.factories import login, make_school, make_user
+from tests.factories import make_user
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, this_term
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def school(app):
-    return make_school("Oak Primary")
-
-
-@pytest.fixture
-def leader(client, school):
-    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
-    db.session.commit()
-    login(client, user)
-    return user
 
 
 def _action_data(**overrides):

@@ -30,11 +30,6 @@ from tests.self_evaluation_factories import (
 )
 
 
-@pytest.fixture
-def school(app):
-    return make_school("Oak Primary")
-
-
 def _terms(n: int):
     term = this_term()
     terms = [term]

@@ -17,7 +17,7 @@ from checklist_app.self_evaluation.models import (
     EvaluationStatus,
     SelfEvaluation,
 )
-from tests.factories import login, make_school, make_user
+from tests.factories import login, make_user
 from tests.self_evaluation_factories import (
     FIRST,
     RATING,
@@ -32,19 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KEY = "school-attendance-self-evaluation"
 SIGN_OFF = {"school_name": "Oak Primary", "person_completing": "Jo Head", "role": "Headteacher",
             "date": "2026-11-20", "next_review_date": "2027-03-26", "comments": "Agreed at SLT."}
-
-
-@pytest.fixture
-def school(app):
-    return make_school("Oak Primary")
-
-
-@pytest.fixture
-def leader(client, school):
-    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
-    db.session.commit()
-    login(client, user)
-    return user
 
 
 def _finalise_by_form(client, evaluation):

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import CheckpointAnswer, SelfEvaluation
-from tests.factories import login, make_school, make_user
+from tests.factories import login, make_user
 from tests.self_evaluation_factories import FIRST, RATING, make_evaluation, rate
-
-
-@pytest.fixture
-def school(app):
-    return make_school("Oak Primary")
-
-
-@pytest.fixture
-def leader(client, school):
-    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
-    db.session.commit()
-    login(client, user)
-    return user
 
 
 def _version(html: str) -> str:

@@ -1,0 +1,108 @@
+"""Journey 3: a governor reads the finalised self-evaluation, adds a board comment, and cannot reach
+any case (no Cases link, a 403 page). Also proves the axe check fails on a real violation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: browser tests skipped")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from checklist_app.auth.models import Role  # noqa: E402
+from checklist_app.extensions import db  # noqa: E402
+from tests.casework_factories import family_case  # noqa: E402
+from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
+from tests.self_evaluation_factories import (  # noqa: E402
+    finalise,
+    make_action,
+    make_evaluation,
+    rate,
+    this_term,
+)
+
+pytestmark = pytest.mark.browser
+
+COMMENT = "Attendance is improving. Please bring the Year 9 figures to the next board meeting."
+
+
+@dataclass(frozen=True)
+class Board:
+    email: str
+    term: str
+    case_id: int
+    pupil_id: int
+
+
+@pytest.fixture
+def hillside(setup) -> Board:
+    """A school with a finalised self-evaluation (last term), an action, an open case, a governor."""
+    with setup():
+        school = make_school("Hillside Primary School")
+        leader = make_user(school, Role.SENIOR_LEADER, name="Dana Brooks")
+        governor = make_user(school, Role.GOVERNOR, name="Grace Okafor")
+        db.session.commit()
+        evaluation = make_evaluation(school, this_term().previous(), leader)
+        rate(evaluation)
+        make_action(evaluation, text="Publish the attendance policy on the website.", owner=leader)
+        finalise(evaluation)
+        case, _parents = family_case(school, leader)
+        return Board(email=governor.email, term=evaluation.term.label, case_id=case.id,
+                     pupil_id=case.pupil_id)
+
+
+def test_governor_reads_comments_and_cannot_reach_cases(visitor, hillside):
+    v, page = visitor, visitor.page
+    v.goto("/login")
+    v.screenshot("00-login")
+    v.log_in(hillside.email, PASSWORD)
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav.get_by_role("link", name="Self-evaluation")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"case", re.I))).to_have_count(0)
+
+    v.nav("Self-evaluation")
+    expect(page.get_by_role("button", name=re.compile("^Start"))).to_have_count(0)
+    v.follow(page.get_by_role("link", name=hillside.term, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Self-evaluation: {hillside.term}")
+    expect(page.locator(".tag").first).to_have_text("Finalised")
+    expect(page.get_by_text("25 of 25 checkpoints")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign off and finalise")).to_have_count(0)
+
+    v.follow(page.get_by_role("table", name="Checkpoints and ratings").get_by_role("link").first)
+    expect(page.get_by_text("Evidence for 1")).to_be_visible()
+    expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
+    v.follow(page.get_by_role("navigation", name="This self-evaluation")
+             .get_by_role("link", name="Action plan", exact=True))
+    expect(page.get_by_role("table", name=re.compile("^Recommendations"))).to_contain_text(
+        "Publish the attendance policy on the website.")
+    v.follow(page.get_by_role("navigation", name="This self-evaluation")
+             .get_by_role("link", name="Overview", exact=True))
+
+    v.follow(page.get_by_role("button", name="Add comment"))
+    expect(page.locator("#error-summary")).to_contain_text("Board comment: Write the comment.")
+    page.get_by_label("Board comment", exact=True).fill(COMMENT)
+    v.follow(page.get_by_role("button", name="Add comment"))
+    expect(page.get_by_role("status")).to_contain_text("Your comment has been added for the governing board.")
+    comments = page.get_by_role("region", name="Governing board comments")
+    expect(comments).to_contain_text("Grace Okafor")
+    expect(comments).to_contain_text(COMMENT)
+    v.screenshot("10-governor-view")
+
+    for path in ("/cases/", f"/cases/{hillside.case_id}", f"/cases/pupils/{hillside.pupil_id}"):
+        response = v.goto(path)
+        assert response.status == 403, f"{path} answered {response.status} to a governor"
+        expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+        expect(page.get_by_text("Zoë")).to_have_count(0)
+    v.screenshot("11-governor-refused-cases")
+
+
+def test_the_accessibility_check_fails_on_a_violation(visitor, hillside):
+    """The axe check is live: an image without a text alternative fails it."""
+    v, page = visitor, visitor.page
+    v.goto("/login")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    with pytest.raises(AssertionError, match="image-alt"):
+        v.check()
