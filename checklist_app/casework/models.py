@@ -7,7 +7,21 @@ import enum
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, String, Table, Text, event, inspect
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    and_,
+    event,
+    inspect,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checklist_app.audit.services import Audited
@@ -174,11 +188,19 @@ class Meeting(CaseRecord, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def parents_attended(self) -> bool:
         """Whether at least one parent or carer was there (R6: no contract otherwise)."""
         return self.outcome is MeetingOutcome.HELD and any(
             a.present and a.kind is AttendeeKind.PARENT for a in self.attendees)
+
+    @parents_attended.inplace.expression
+    @classmethod
+    def _parents_attended_sql(cls) -> ColumnElement[bool]:
+        """The same test in SQL, so a list can read it without loading the attendees."""
+        return and_(cls.outcome == MeetingOutcome.HELD, select(Attendee.id).where(
+            Attendee.meeting_id == cls.id, Attendee.present.is_(True),
+            Attendee.kind == AttendeeKind.PARENT).exists())
 
 
 class Attendee(CaseRecord, db.Model):

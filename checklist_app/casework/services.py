@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from checklist_app.audit.services import labelled
@@ -26,11 +26,14 @@ from checklist_app.casework.models import (
     Pupil,
     Stage,
 )
+from checklist_app.casework.paging import Pager
+from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.checklist_engine.pinning import definition_of, pin, with_local_items
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 from checklist_app.security import current_school
 
 CHECKLIST_KEY = "attendance-contract-checklist"
@@ -95,17 +98,6 @@ def _case_query():
         selectinload(Case.figures), selectinload(Case.contacts))
 
 
-def open_cases(lead_id: int | None = None, stage: Stage | None = None) -> list[Case]:
-    """The school's open cases with their records (one query per relationship, not per case)."""
-    query = _case_query().where(Case.school_id == current_school().id,
-                                Case.status == CaseStatus.OPEN)
-    if lead_id:
-        query = query.where(Case.lead_user_id == lead_id)
-    if stage:
-        query = query.where(Case.stage == stage)
-    return list(db.session.scalars(query).unique())
-
-
 def refresh_stage(case: Case) -> None:
     """Store the stage the rules give, so the dashboard can filter by it."""
     db.session.flush()
@@ -163,11 +155,26 @@ def update_parent(parent: Parent, data: dict[str, Any], version: Any) -> None:
     db.session.commit()
 
 
-def school_pupils() -> list[Pupil]:
-    """The current school's pupils with their parents and cases."""
-    return list(db.session.scalars(select(Pupil).where(Pupil.school_id == current_school().id)
-                                   .options(selectinload(Pupil.parents), selectinload(Pupil.cases))
-                                   .order_by(Pupil.last_name, Pupil.first_name)))
+PUPILS_PER_PAGE = 50
+
+
+def school_pupils(search: str = "", page: int | None = None) -> tuple[list[Pupil], Pager]:
+    """One page of the current school's pupils by last name, with their parents' names and cases.
+
+    ``search`` keeps the pupils whose first name, last name or UPN contains every word of it.
+    """
+    query = select(Pupil).where(Pupil.school_id == current_school().id)
+    for word in search.split():
+        query = query.where(or_(*(column.icontains(word, autoescape=True) for column in (
+            Pupil.first_name, Pupil.last_name, Pupil.upn))))
+    pager = Pager.of(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0,
+                     page, PUPILS_PER_PAGE)
+    pupils = db.session.scalars(query.options(
+        selectinload(Pupil.parents).load_only(Parent.first_name, Parent.last_name),
+        selectinload(Pupil.cases).load_only(Case.status))
+        .order_by(Pupil.last_name, Pupil.first_name, Pupil.id)
+        .offset(pager.offset).limit(pager.per_page))
+    return list(pupils), pager
 
 
 # --- cases -----------------------------------------------------------------------------------
@@ -216,14 +223,23 @@ def save_checklist(case: Case, answers: dict[str, Any], version: Any) -> None:
 
 def checklist_completion(case: Case) -> list[tuple[str, str, int, int]]:
     """R5: done / total per stage of the case's contract checklist."""
-    snapshot = case.checklist_snapshot
+    return completion_of(case.checklist_snapshot, case.checklist_answers)
+
+
+def completion_of(snapshot: DefinitionSnapshot | None,
+                  answers: dict[str, Any] | None) -> list[tuple[str, str, int, int]]:
+    """R5: done / total per stage of a pinned checklist with these answers.
+
+    Only the snapshot's id and hash are needed once its sections are known, so a list may load the
+    snapshot without its content (it is then read once, the first time).
+    """
     if snapshot is None:
         return []
     key = (snapshot.id, snapshot.content_hash)
     if key not in _SECTIONS:  # snapshots never change, so their sections are parsed once
         _SECTIONS[key] = [(s.id, s.title, [i.id for i in s.items if not i.withdrawn])
                           for s in definition_of(snapshot).sections]
-    return rules.completion_by_section(_SECTIONS[key], case.checklist_answers or {})
+    return rules.completion_by_section(_SECTIONS[key], answers or {})
 
 
 _SECTIONS: dict[tuple[int, str], list[tuple[str, str, list[str]]]] = {}
@@ -274,8 +290,8 @@ def add_figure(case: Case, data: dict[str, Any]) -> AttendanceFigure:
     for other in case.figures:
         if other.period_start <= end and start <= other.period_end:
             raise CaseworkError(
-                f"This period overlaps the figure for {other.period_start:%d/%m/%Y} to "
-                f"{other.period_end:%d/%m/%Y}: enter figures for separate periods so unauthorised "
+                f"This period overlaps the figure for {long_date(other.period_start)} to "
+                f"{long_date(other.period_end)}: enter figures for separate periods so unauthorised "
                 "sessions are not counted twice.")
     figure = AttendanceFigure(school_id=case.school_id, case_id=case.id, period_start=start,
                               period_end=end, recorded_on=data.get("recorded_on") or date.today(),
@@ -308,7 +324,7 @@ def add_contact(case: Case, data: dict[str, Any], recorded_by: str) -> Contact:
 def chronology(case: Case) -> list[tuple[datetime | date, str, str]]:
     """One list, newest first, of contacts, meetings, letters, figures and audit events (R23, R30)."""
     from checklist_app.audit.models import AuditEvent
-    from checklist_app.formatting import to_uk
+    from checklist_app.formatting import long_date, to_uk
 
     def moment(value: datetime | date) -> datetime:
         if isinstance(value, datetime):
@@ -326,7 +342,7 @@ def chronology(case: Case) -> list[tuple[datetime | date, str, str]]:
             rows.append((x.issued_at, "Letter", f"Letter {x.step} issued: {x.title}"))
     for f in case.figures:
         rows.append((f.recorded_on, "Attendance", f"{f.attendance_percent:.1f}% for "
-                     f"{f.period_start:%d/%m/%Y} to {f.period_end:%d/%m/%Y}, "
+                     f"{long_date(f.period_start)} to {long_date(f.period_end)}, "
                      f"{f.unauthorised_sessions} unauthorised sessions"))
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.subject_type == "case", AuditEvent.subject_id == case.id,

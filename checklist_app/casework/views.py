@@ -14,6 +14,7 @@ from wtforms import HiddenField
 
 from checklist_app.auth.models import Membership, User
 from checklist_app.casework import services
+from checklist_app.casework.dashboard import dashboard_page
 from checklist_app.casework.facts import view_of
 from checklist_app.casework.forms import CaseForm, CloseCaseForm
 from checklist_app.casework.letters import letter_templates
@@ -33,6 +34,7 @@ from checklist_app.checklist_engine.forms import (
 )
 from checklist_app.concurrency import Conflict
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 from checklist_app.security import CASEWORKERS, allow, current_school
 
 bp = Blueprint("casework", __name__, url_prefix="/cases", template_folder="templates")
@@ -46,6 +48,12 @@ def staff_choices() -> list[tuple[int, str]]:
         Membership.school_id == current_school().id, Membership.role != Role.GOVERNOR,
         User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in users]
+
+
+def whole_number_arg(name: str) -> int | None:
+    """A positive whole-number query argument (an id or a page), or None if missing or unusable."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**63 else None
 
 
 def refused(error: services.CaseworkError) -> int:
@@ -73,25 +81,15 @@ def saved_values(record: Any, form: Any) -> list[tuple[str, str]]:
 @bp.route("/")
 @allow(CASEWORKERS)
 def dashboard():
-    """Open cases: overdue first, then by due date; filters by lead and stage."""
-    lead_id = request.args.get("lead", type=int)
+    """Open cases: overdue first, then by due date; filters by lead and stage; 50 to a page."""
+    lead_id = whole_number_arg("lead")
     stage = request.args.get("stage") or None
     stage_value = Stage(stage) if stage in {s.value for s in Stage} else None
     today = date.today()
-    views = [view_of(case, today) for case in services.open_cases(lead_id, stage_value)]
-    views.sort(key=lambda v: (not v.overdue, v.next.due if v.next and v.next.due else date.max,
-                              v.case.pupil.last_name))
-    completion = {v.case.id: _completion_percent(v.case) for v in views}
-    return render_template("casework/dashboard.html", views=views, completion=completion,
+    board = dashboard_page(lead_id, stage_value, whole_number_arg("page"), today)
+    return render_template("casework/dashboard.html", rows=board.rows, pager=board.pager,
                            leads=staff_choices(), lead_id=lead_id, stage=stage_value,
                            stages=[s for s in Stage if s is not Stage.CLOSED], today=today)
-
-
-def _completion_percent(case: Any) -> int:
-    from checklist_app.casework.rules import percent
-
-    rows = services.checklist_completion(case)
-    return percent(sum(r[2] for r in rows), sum(r[3] for r in rows))
 
 
 @bp.route("/<int:case_id>")
@@ -158,7 +156,7 @@ def close_case(case_id: int):
     case = services.case_with_records(case_id)
     form = CloseCaseForm(data=None if request.method == "POST" else {"closed_on": date.today()})
     form.letter_id.choices = choice_list([(None, "No letter")] + [
-        (x.id, f"Letter {x.step}: {x.title} ({x.issued_on:%d/%m/%Y})") for x in case.letters
+        (x.id, f"Letter {x.step}: {x.title} ({long_date(x.issued_on)})") for x in case.letters
         if x.status is LetterStatus.ISSUED])
     back = url_for("casework.case_page", case_id=case.id)
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from checklist_app.casework import services
 from checklist_app.casework.forms import ParentForm, PupilForm
 from checklist_app.casework.models import Parent, Pupil
-from checklist_app.casework.views import bp, form_page, saved_values
+from checklist_app.casework.views import bp, form_page, saved_values, whole_number_arg
 from checklist_app.concurrency import Conflict
 from checklist_app.security import CASEWORKERS, allow
 
@@ -15,8 +15,11 @@ from checklist_app.security import CASEWORKERS, allow
 @bp.route("/pupils")
 @allow(CASEWORKERS)
 def pupils():
-    """The school's pupils with casework records."""
-    return render_template("casework/pupils.html", pupils=services.school_pupils())
+    """The school's pupils with casework records, by last name, 50 to a page; search by name or UPN."""
+    typed = request.args.get("q") or ""
+    search = "".join(c if c.isprintable() else " " for c in typed).strip()[:200]  # no NUL etc.
+    found, pager = services.school_pupils(search, whole_number_arg("page"))
+    return render_template("casework/pupils.html", pupils=found, pager=pager, search=search)
 
 
 @bp.route("/pupils/new", methods=["GET", "POST"])
