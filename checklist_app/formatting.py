@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,3 +50,12 @@ def sanitise_markdown(text: str | None) -> str:
 def markdown_html(text: str | None) -> Markup:
     """Template filter: sanitised markdown, safe to insert into a page."""
     return Markup(sanitise_markdown(text))  # noqa: S704 - cleaned by nh3 above
+
+
+def summary(text: str | None, limit: int = 110) -> str:
+    """The first line of a markdown text as plain words, shortened to ``limit`` characters."""
+    first = next((line for line in (text or "").strip().splitlines() if line.strip()), "")
+    plain = re.sub(r"\*\*|__|\*|`", "", first).strip().lstrip("-#> ").strip()
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

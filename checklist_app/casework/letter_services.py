@@ -25,6 +25,7 @@ from checklist_app.casework.services import CaseworkError, Locked, _refuse_close
 from checklist_app.casework.settings import settings
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db, utcnow
+from checklist_app.formatting import long_date
 
 INVITE_KINDS = {"1": MeetingKind.CONTRACT, "2": MeetingKind.CONTRACT, "7a": MeetingKind.REVIEW}
 
@@ -78,7 +79,7 @@ def check_can_issue(letter: Letter, on: date) -> None:
         latest = rules.add_days(meeting.meeting_date, -s.notice_days)
         if on > latest:
             raise CaseworkError(f"This invite gives less than {s.notice_days} days' notice of the "
-                                f"meeting on {meeting.meeting_date:%d/%m/%Y}: rearrange the meeting "
+                                f"meeting on {long_date(meeting.meeting_date)}: rearrange the meeting "
                                 f"and write a new invite ({'R11' if letter.step == '1' else 'R12'}).")
     missed = [m for m in case.meetings if m.kind is MeetingKind.CONTRACT
               and m.outcome is MeetingOutcome.NOT_ATTENDED]

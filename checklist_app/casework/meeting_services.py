@@ -23,6 +23,7 @@ from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 
 RECORD_KEYS = {MeetingKind.CONTRACT: "attendance-meeting",
                MeetingKind.PROFESSIONALS: "attendance-meeting",
@@ -44,7 +45,7 @@ def schedule_meeting(case: Case, kind: MeetingKind, on: date, at: time | None, l
         earliest = rules.add_days(scheduled_on, s.notice_days)
         if on < earliest:
             raise CaseworkError(f"Give at least {s.notice_days} days' notice of a contract meeting: "
-                                f"choose {earliest:%d/%m/%Y} or later (R11).")
+                                f"choose {long_date(earliest)} or later (R11).")
         if not parent_ids:
             raise CaseworkError("Invite at least one parent or carer: a contract is never made with "
                                 "the pupil alone (R6).")
@@ -120,13 +121,13 @@ def check_record(meeting: Meeting, answers: dict[str, Any], parents_present: boo
         if decision == "new-plan" and (review_on is None or not
                                        meeting.meeting_date < review_on <= latest):
             problems["review-date"] = (f"Set the next review no more than {s.review_within_weeks} "
-                                       f"weeks later: by {latest:%d/%m/%Y} (R27).")
+                                       f"weeks later: by {long_date(latest)} (R27).")
     else:
         earliest, latest, _ = rules.meeting_review_window(meeting.meeting_date, s)
         if review_on is None or not earliest <= review_on <= latest:
             problems["review-date"] = (f"Set a review date {s.meeting_review_min_weeks}–"
                                        f"{s.meeting_review_max_weeks} weeks after the meeting: between "
-                                       f"{earliest:%d/%m/%Y} and {latest:%d/%m/%Y} (R26).")
+                                       f"{long_date(earliest)} and {long_date(latest)} (R26).")
     return problems
 
 

@@ -28,6 +28,7 @@ from checklist_app.casework.settings import settings
 from checklist_app.casework.views import bp, form_page, refused, saved_values
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.concurrency import Conflict
+from checklist_app.formatting import long_date
 from checklist_app.security import CASEWORKERS, allow
 
 
@@ -55,7 +56,7 @@ def new_contract(case_id: int, meeting_id: int):
     form.parent_ids.choices = choice_list(_party_choices(meeting))
     back = url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id)
     title = f"Attendance contract for {case.pupil.full_name}"
-    intro = (f"Suggested review date: {suggested:%d/%m/%Y}, a review period of "
+    intro = (f"Suggested review date: {long_date(suggested)}, a review period of "
              f"{rules.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
              f"of {case.baseline_attendance:.1f}% at the start (R13).")
     if form.validate_on_submit():
@@ -78,11 +79,11 @@ def _page(contract: Contract, status: int = 200, **forms):
     sign.attendee_id.choices = choice_list([(a.id, f"{a.name} ({a.role})")
                                 for a in contract_services.signable_attendees(contract)])
     revise = ReviseForm()
-    revise.meeting_id.choices = choice_list([(m.id, f"{m.kind.label} on {m.meeting_date:%d/%m/%Y}")
+    revise.meeting_id.choices = choice_list([(m.id, f"{m.kind.label} on {long_date(m.meeting_date)}")
                                  for m in case.meetings if m.kind is MeetingKind.REVIEW
                                  and m.parents_attended])
     end = forms.get("end_form") or EndContractForm(data={"ended_on": date.today()})
-    end.letter_id.choices = choice_list([(x.id, f"Letter {x.step}: {x.title} ({x.issued_on:%d/%m/%Y})")
+    end.letter_id.choices = choice_list([(x.id, f"Letter {x.step}: {x.title} ({long_date(x.issued_on)})")
                              for x in case.letters if x.status is LetterStatus.ISSUED])
     return render_template(
         "casework/contract.html", case=case, contract=contract,

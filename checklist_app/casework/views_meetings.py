@@ -21,6 +21,7 @@ from checklist_app.checklist_engine.forms import (
     form_data_from_answers,
 )
 from checklist_app.concurrency import Conflict
+from checklist_app.formatting import long_date
 from checklist_app.security import CASEWORKERS, allow
 
 
@@ -41,6 +42,8 @@ def new_meeting(case_id: int):
                                for p in case.pupil.parents])
     back = _case_url(case.id)
     title = f"Schedule a meeting for {case.pupil.full_name}"
+    page = {"submit": "Schedule", "intro": f"Give at least {settings().notice_days} days' notice of "
+            f"a contract meeting: the earliest date from today is {long_date(earliest)} (R11)."}
     if form.validate_on_submit():
         lead = case.lead
         try:
@@ -49,12 +52,10 @@ def new_meeting(case_id: int):
                 form.location.data, form.alternative_offered.data, form.parent_ids.data or [],
                 lead_name=lead.name if lead else "", lead_user_id=lead.id if lead else None)
         except services.CaseworkError as error:
-            return form_page(form, title, back, refused(error), problem=str(error))
+            return form_page(form, title, back, refused(error), problem=str(error), **page)
         flash("Meeting scheduled. Add anyone else invited, then send the invite letter.", "success")
         return redirect(url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id))
-    return form_page(form, title, back, 400 if form.errors else 200, submit="Schedule",
-                     intro=f"Give at least {settings().notice_days} days' notice of a contract "
-                     f"meeting: the earliest date from today is {earliest:%d/%m/%Y} (R11).")
+    return form_page(form, title, back, 400 if form.errors else 200, **page)
 
 
 def _attendee_form(meeting: Meeting) -> AttendeeForm:

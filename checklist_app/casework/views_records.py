@@ -14,6 +14,7 @@ from checklist_app.casework.models import ContactMethod, Letter, Meeting, Parent
 from checklist_app.casework.views import bp, form_page, refused
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.concurrency import Conflict
+from checklist_app.formatting import long_date
 from checklist_app.security import CASEWORKERS, allow
 
 
@@ -83,7 +84,7 @@ def new_letter(case_id: int):
     form.parent_id.choices = choice_list([(p.id, f"{p.salutation} ({p.relationship_to_pupil})")
                               for p in case.pupil.parents])
     form.meeting_id.choices = choice_list([(None, "None")] + [
-        (m.id, f"{m.kind.label} on {m.meeting_date:%d/%m/%Y}") for m in case.meetings])
+        (m.id, f"{m.kind.label} on {long_date(m.meeting_date)}") for m in case.meetings])
     back, title = _case_url(case.id), f"Write a letter about {case.pupil.full_name}"
     if form.validate_on_submit():
         parent = services.child_of_pupil(case, Parent, form.parent_id.data)

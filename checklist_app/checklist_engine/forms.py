@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from checklist_app.checklist_engine.schema import Definition, Item, ResponseType
+from checklist_app.formatting import summary
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
@@ -51,7 +52,7 @@ def _text(label: str, long: bool, description: str = "", required: bool = False)
 
 def _fields_for(definition: Definition, item: Item) -> dict[str, Field]:
     """The fields of one item, keyed by form field name."""
-    response, label = item.response, f"{item.number}. {item.text.splitlines()[0][:80]}"
+    response, label = item.response, f"{item.number}. {summary(item.text, 80)}"
     kind = response.type
     if kind is ResponseType.SELF_EVALUATION:
         fields = {field_name(item.id, "rating"): RadioField(

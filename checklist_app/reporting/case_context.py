@@ -14,7 +14,7 @@ from checklist_app.casework.enums import AttendeeKind, ContractStatus, LetterSta
 from checklist_app.casework.meeting_services import record_definition
 from checklist_app.casework.models import Case, Contract, Letter, Meeting
 from checklist_app.checklist_engine.schema import Definition, ResponseType
-from checklist_app.formatting import long_date, long_datetime
+from checklist_app.formatting import long_date, long_datetime, summary
 from checklist_app.reporting.self_evaluation_context import report_header
 
 PARTY_ORDER = (Party.PARENT, Party.PUPIL, Party.SCHOOL, Party.AGENCY)
@@ -182,7 +182,7 @@ def record_answers(definition: Definition | None, answers: dict[str, Any]) -> li
                 text = f"{value}%"
             else:
                 text = str(value)
-        rows.append({"label": item.text.strip().splitlines()[0], "text": text})
+        rows.append({"label": summary(item.text, 300), "text": text})
     return rows
 
 

@@ -22,6 +22,7 @@ from checklist_app.auth.models import Role, School, User
 from checklist_app.casework.facts import view_of
 from checklist_app.casework.models import Case, CaseStatus, Contract, Meeting, Pupil
 from checklist_app.extensions import db, utcnow
+from checklist_app.formatting import summary
 from checklist_app.security import STAFF
 from checklist_app.self_evaluation.models import OPEN_STATUSES, Action, EvaluationStatus, SelfEvaluation
 from checklist_app.self_evaluation.services import sign_off_dates
@@ -119,8 +120,7 @@ def _case_events(school: School, lead: User | None, today: date) -> list[FeedEve
 
 
 def _first_line(text: str, limit: int = 80) -> str:
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return line if len(line) <= limit else line[:limit - 1] + "…"
+    return summary(text, limit)
 
 
 def feed_events(user: User, mine: bool, today: date) -> list[FeedEvent]:

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from checklist_app.checklist_engine.pinning import with_local_items
 from checklist_app.concurrency import Conflict
+from checklist_app.formatting import summary
 from checklist_app.security import EVERYONE, LEADERS, STAFF, allow, can, current_school
 from checklist_app.self_evaluation import actions, services
 from checklist_app.self_evaluation.forms import VersionForm, action_form_class
@@ -20,7 +21,7 @@ def _checkpoint_choices(evaluation: SelfEvaluation | None, keep: list[str] = ())
     """Checkpoints an action can address: those of the self-evaluation (or the newest edition)."""
     definition = services.definition_for(evaluation) if evaluation else \
         with_local_items(services.newest_edition(), current_school().id)
-    choices = [(i.id, f"{i.number}. {i.text.strip().splitlines()[0][:90]}") for i in definition.items()]
+    choices = [(i.id, f"{i.number}. {summary(i.text, 90)}") for i in definition.items()]
     known = {value for value, _ in choices}
     return choices + [(item_id, f"{item_id} (no longer in the checklist)")
                       for item_id in keep if item_id not in known]

@@ -16,6 +16,7 @@ from checklist_app.checklist_engine.diff import ChangeKind, diff, needs_review
 from checklist_app.checklist_engine.pinning import definition_of, with_local_items
 from checklist_app.checklist_engine.schema import Definition
 from checklist_app.extensions import db
+from checklist_app.formatting import summary
 from checklist_app.self_evaluation.models import OPEN_STATUSES, Action, SelfEvaluation
 from checklist_app.self_evaluation.services import (
     SelfEvaluationError,
@@ -36,8 +37,7 @@ def next_term_for(school_id: int) -> tuple[SelfEvaluation | None, Term | None]:
 
 
 def _short(text: str) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    return first if len(first) <= 140 else first[:137] + "…"
+    return summary(text, 140)
 
 
 def _edition_changes(old: Definition, new: Definition, answers: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from checklist_app.auth.models import Role, School, User
 from checklist_app.checklist_engine.pinning import definition_of, local_items
 from checklist_app.checklist_engine.schema import Definition, RatingLevel
 from checklist_app.extensions import db
+from checklist_app.formatting import summary
 from checklist_app.self_evaluation import DEFINITION_KEY
 from checklist_app.self_evaluation.models import (
     OPEN_STATUSES,
@@ -69,8 +70,7 @@ class Comparison:
 
 
 def _short(text: str) -> str:
-    first = text.strip().splitlines()[0]
-    return first if len(first) <= 110 else first[:107] + "…"
+    return summary(text, 110)
 
 
 def comparison(school_id: int, finalised_only: bool = False) -> Comparison:

@@ -17,6 +17,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
+from checklist_app.formatting import long_date  # noqa: E402
 from tests.casework_factories import make_pupil  # noqa: E402
 from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
 
@@ -33,8 +34,6 @@ class Lead:
     pupil_id: int = 0
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @pytest.fixture
@@ -200,7 +199,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     schedule(v, second)
     v.follow(page.get_by_role("link", name="Write the invite letter"))
     chosen = page.get_by_label("About the meeting (invites)", exact=True).locator("option:checked")
-    expect(chosen).to_have_text(f"Attendance contract meeting on {second:%d/%m/%Y}")
+    expect(chosen).to_have_text(f"Attendance contract meeting on {long_date(second)}")
     page.get_by_label("Letter", exact=True).select_option(label=SECOND_INVITE)
     v.follow(page.get_by_role("button", name="Write the draft"))
     body = page.get_by_label("Letter text (markdown)", exact=True)
