@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from checklist_app.auth.models import Role, School
 from checklist_app.auth.services import AccountError, create_school, create_user, find_user
@@ -79,7 +80,9 @@ def quickstart(no_serve: bool, port: int) -> None:
     db.session.commit()
     if not no_serve:
         click.echo(f"Serving on http://127.0.0.1:{port} (press Ctrl+C to stop).")
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        # Not app.run(): Flask ignores that inside its own CLI.
+        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True,
+                   use_reloader=False, use_debugger=False)
 
 
 @click.group("schools")
