@@ -5,6 +5,7 @@ Every page is for school staff only (governors see no pupil data at all: 403).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -65,6 +66,27 @@ def form_page(form: Any, title: str, back: str, status: int = 200, **extra: Any)
     """Render the shared form page (bound form, error summary, conflict panel)."""
     return render_template("casework/form.html", form=form, title=title, back=back,
                            **extra), status
+
+
+def edit_page(form: Any, record: Any, title: str, back: str, save: Callable[[], Any],
+              done: str):
+    """An edit form's whole round trip: save when valid, else show the form again.
+
+    A stale version shows the saved record beside what was typed (409); a casework rule that
+    refuses the change says why; success flashes ``done`` and goes ``back``.
+    """
+    if not form.validate_on_submit():
+        return form_page(form, title, back, 400 if form.errors else 200)
+    try:
+        save()
+    except Conflict as conflict:
+        form.version.data = record.version
+        return form_page(form, title, back, 409, problem=str(conflict),
+                         saved=saved_values(record, form))
+    except services.CaseworkError as error:
+        return form_page(form, title, back, refused(error), problem=str(error))
+    flash(done, "success")
+    return redirect(back)
 
 
 def saved_values(record: Any, form: Any) -> list[tuple[str, str]]:
@@ -135,18 +157,8 @@ def edit_case(case_id: int):
     form = CaseForm(obj=case if request.method == "GET" else None)
     form.lead_user_id.choices = choice_list(staff_choices())
     back = url_for("casework.case_page", case_id=case.id)
-    if form.validate_on_submit():
-        try:
-            services.update_case(case, form.data, form.version.data)
-        except Conflict as conflict:
-            form.version.data = case.version
-            return form_page(form, "Edit the case", back, 409, problem=str(conflict),
-                             saved=saved_values(case, form))
-        except services.CaseworkError as error:
-            return form_page(form, "Edit the case", back, refused(error), problem=str(error))
-        flash("Case saved.", "success")
-        return redirect(back)
-    return form_page(form, "Edit the case", back, 400 if form.errors else 200)
+    return edit_page(form, case, "Edit the case", back, lambda: services.update_case(
+        case, form.data, form.version.data), "Case saved.")
 
 
 @bp.route("/<int:case_id>/close", methods=["GET", "POST"])

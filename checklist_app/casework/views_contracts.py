@@ -25,9 +25,8 @@ from checklist_app.casework.models import (
     Party,
 )
 from checklist_app.casework.settings import settings
-from checklist_app.casework.views import bp, form_page, refused, saved_values
+from checklist_app.casework.views import bp, edit_page, form_page, refused
 from checklist_app.checklist_engine.forms import choice_list
-from checklist_app.concurrency import Conflict
 from checklist_app.formatting import long_date
 from checklist_app.security import CASEWORKERS, allow
 
@@ -112,21 +111,11 @@ def edit_contract(case_id: int, contract_id: int):
         "duration_unit": contract.duration_unit.value, "review_date": contract.review_date,
         "version": contract.version})
     form.parent_ids.choices = choice_list(_party_choices(contract.meeting))
-    back = _contract_url(contract)
-    if form.validate_on_submit():
-        try:
-            contract_services.update_contract(
-                contract, form.parent_ids.data or [], form.duration_value.data,
-                DurationUnit(form.duration_unit.data), form.review_date.data, form.version.data)
-        except Conflict as conflict:
-            form.version.data = contract.version
-            return form_page(form, "Edit the contract", back, 409, problem=str(conflict),
-                             saved=saved_values(contract, form))
-        except services.CaseworkError as error:
-            return form_page(form, "Edit the contract", back, refused(error), problem=str(error))
-        flash("Contract saved.", "success")
-        return redirect(back)
-    return form_page(form, "Edit the contract", back, 400 if form.errors else 200)
+    return edit_page(form, contract, "Edit the contract", _contract_url(contract),
+                     lambda: contract_services.update_contract(
+                         contract, form.parent_ids.data or [], form.duration_value.data,
+                         DurationUnit(form.duration_unit.data), form.review_date.data,
+                         form.version.data), "Contract saved.")
 
 
 @bp.route("/<int:case_id>/contracts/<int:contract_id>/agreements", methods=["POST"])
@@ -156,19 +145,10 @@ def edit_agreement(case_id: int, agreement_id: int):
     form = AgreementForm(obj=agreement if request.method == "GET" else None)
     if request.method == "GET":
         form.party.data, form.status.data = agreement.party.value, agreement.status.value
-    back = _contract_url(agreement.contract)
-    if form.validate_on_submit():
-        try:
-            contract_services.update_agreement(agreement, form.data, form.version.data)
-        except Conflict as conflict:
-            form.version.data = agreement.version
-            return form_page(form, "Edit the agreement", back, 409, problem=str(conflict),
-                             saved=saved_values(agreement, form))
-        except services.CaseworkError as error:
-            return form_page(form, "Edit the agreement", back, refused(error), problem=str(error))
-        flash("Agreement saved.", "success")
-        return redirect(back)
-    return form_page(form, "Edit the agreement", back, 400 if form.errors else 200)
+    return edit_page(form, agreement, "Edit the agreement", _contract_url(agreement.contract),
+                     lambda: contract_services.update_agreement(agreement, form.data,
+                                                                form.version.data),
+                     "Agreement saved.")
 
 
 @bp.route("/<int:case_id>/contracts/<int:contract_id>/sign", methods=["POST"])

@@ -7,8 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from checklist_app.casework import services
 from checklist_app.casework.forms import ParentForm, PupilForm
 from checklist_app.casework.models import Parent, Pupil
-from checklist_app.casework.views import bp, form_page, saved_values, whole_number_arg
-from checklist_app.concurrency import Conflict
+from checklist_app.casework.views import bp, edit_page, form_page, whole_number_arg
 from checklist_app.security import CASEWORKERS, allow
 
 
@@ -50,16 +49,8 @@ def edit_pupil(pupil_id: int):
     pupil = services.scoped(Pupil, pupil_id)
     form = PupilForm(obj=pupil if request.method == "GET" else None)
     back = url_for("casework.pupil_page", pupil_id=pupil.id)
-    if form.validate_on_submit():
-        try:
-            services.update_pupil(pupil, form.data, form.version.data)
-        except Conflict as conflict:
-            form.version.data = pupil.version
-            return form_page(form, f"Edit {pupil.full_name}", back, 409, problem=str(conflict),
-                             saved=saved_values(pupil, form))
-        flash("Pupil saved.", "success")
-        return redirect(back)
-    return form_page(form, f"Edit {pupil.full_name}", back, 400 if form.errors else 200)
+    return edit_page(form, pupil, f"Edit {pupil.full_name}", back, lambda: services.update_pupil(
+        pupil, form.data, form.version.data), "Pupil saved.")
 
 
 @bp.route("/pupils/<int:pupil_id>/parents/new", methods=["GET", "POST"])
@@ -85,13 +76,6 @@ def edit_parent(parent_id: int):
     parent = services.scoped(Parent, parent_id)
     form = ParentForm(obj=parent if request.method == "GET" else None)
     back = url_for("casework.pupil_page", pupil_id=parent.pupil_id)
-    if form.validate_on_submit():
-        try:
-            services.update_parent(parent, form.data, form.version.data)
-        except Conflict as conflict:
-            form.version.data = parent.version
-            return form_page(form, f"Edit {parent.full_name}", back, 409, problem=str(conflict),
-                             saved=saved_values(parent, form))
-        flash("Parent or carer saved.", "success")
-        return redirect(back)
-    return form_page(form, f"Edit {parent.full_name}", back, 400 if form.errors else 200)
+    return edit_page(form, parent, f"Edit {parent.full_name}", back,
+                     lambda: services.update_parent(parent, form.data, form.version.data),
+                     "Parent or carer saved.")
