@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,7 +31,9 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """The current time in UTC, timezone-aware (used as a callable column default)."""
-    return datetime.now(UTC)
+    from checklist_app.clock import now
+
+    return now()
 
 
 db = SQLAlchemy(model_class=Base)
