@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from checklist_app.casework.models import Pupil
+from checklist_app.clock import today
 from checklist_app.data_protection.forms import EraseForm
 from checklist_app.data_protection.services import (
     ErasureError,
     erase_pupil,
     retention_due,
     retention_years,
+    wipe_freed_space,
 )
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
@@ -35,10 +38,14 @@ def erase(pupil_id: int):
     if form.validate_on_submit():
         name = pupil.full_name
         try:
-            erase_pupil(current_school().id, pupil.id, form.confirmation.data, form.reason.data)
+            erase_pupil(current_school(), current_user, today(), pupil.id,
+                        form.confirmation.data, form.reason.data)
+            db.session.commit()
         except ErasureError as error:
+            db.session.rollback()
             form.confirmation.errors.append(str(error))
         else:
+            wipe_freed_space()
             flash(f"All records about {name} have been erased. The audit trail keeps a note of "
                   "the erasure without their personal data.", "success")
             return redirect(url_for("data_protection.retention"))
@@ -49,6 +56,7 @@ def erase(pupil_id: int):
 @bp.route("/retention")
 @allow(ADMINS)
 def retention():
-    """Closed cases older than the retention period, for review."""
-    cases = retention_due(current_school().id)
-    return render_template("data_protection/retention.html", cases=cases, years=retention_years())
+    """Pupils and their parents or carers with nothing recorded within the retention period."""
+    entries = retention_due(current_school().id, today())
+    return render_template("data_protection/retention.html", entries=entries,
+                           years=retention_years())
