@@ -12,9 +12,12 @@ is parsed, block by block (a block is a run of non-blank lines):
   shown as plain text too.
 - **block length**: headings, rules and lists are split off a block one at a time, each time
   copying the rest; a blank line is added after every :data:`MAX_BLOCK_LINES` lines of a block.
-- **size**: each line and each markup character costs Python-Markdown tens of microseconds, so
-  once a text has used :data:`MAX_LINES` lines or :data:`MAX_TOTAL_INLINE` markup characters, the
-  blocks after that are shown as plain text.
+- **size**: each line and each markup character costs Python-Markdown tens of microseconds, and
+  each paragraph or list item costs xhtml2pdf milliseconds, so once a text has used
+  :data:`MAX_LINES` lines or :data:`MAX_TOTAL_INLINE` markup characters, the blocks after that are
+  shown as plain text, gathered into paragraphs of at least :data:`PLAIN_PARAGRAPH` characters.
+
+Plain text keeps every character; its line breaks read as spaces, as in a markdown paragraph.
 
 Ordinary writing (a letter, a checkpoint, a comment) is far inside these limits and renders exactly
 as Python-Markdown renders it.
@@ -33,8 +36,9 @@ MAX_BRACKETS = 16
 MAX_INLINE = 400
 MAX_DEPTH = 6
 MAX_BLOCK_LINES = 100
-MAX_LINES = 1_000
+MAX_LINES = 200
 MAX_TOTAL_INLINE = 3_000
+PLAIN_PARAGRAPH = 2_000
 INLINE_MARKUP = re.compile(r"[*_`<\\&]")
 CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))+")
 MARKER = re.compile(r">|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
@@ -69,9 +73,19 @@ def _markup(lines: list[str]) -> int:
     return markup + text.count("[")
 
 
-def _plain(lines: list[str]) -> str:
-    """A block as a plain paragraph: escaped, every character and line break kept."""
-    return "<p>" + "<br>\n".join(html.escape(line.strip()) for line in lines) + "</p>"
+def _plain(blocks: list[list[str]]) -> str:
+    """Blocks as plain paragraphs, escaped, every character kept; small blocks gathered so that
+    no paragraph is shorter than PLAIN_PARAGRAPH characters (bar the last)."""
+    paragraphs: list[str] = []
+    current = ""
+    for lines in blocks:
+        current += ("\n\n" if current else "") + "\n".join(line.strip() for line in lines)
+        if len(current) >= PLAIN_PARAGRAPH:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -98,24 +112,21 @@ def render(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     token = f"mdplain{secrets.token_hex(8)}x"
     kept: list[str] = []
-    plain: list[str] = []  # the HTML of each run of plain blocks
+    plain: list[list[list[str]]] = []  # each run of consecutive plain blocks
     line_budget, markup_budget = MAX_LINES, MAX_TOTAL_INLINE
-    previous_plain = False
     for lines in _blocks(text):
         markup = _markup(lines) if line_budget > 0 and markup_budget > 0 else -1
         line_budget -= len(lines)
         markup_budget -= max(markup, 0)
         if markup >= 0:
             kept.append("\n".join(lines))
-            previous_plain = False
-        elif previous_plain:
-            plain[-1] += "\n" + _plain(lines)
+        elif kept and kept[-1] == f"{token}{len(plain) - 1}x":
+            plain[-1].append(lines)
         else:
             kept.append(f"{token}{len(plain)}x")
-            plain.append(_plain(lines))
-            previous_plain = True
+            plain.append([lines])
     out = _markdown().convert("\n\n".join(kept))
     if not plain:
         return out
     pattern = re.compile(rf"(?:<p>)?{token}(\d+)x(?:</p>)?")
-    return pattern.sub(lambda m: plain[int(m.group(1))], out)
+    return pattern.sub(lambda m: _plain(plain[int(m.group(1))]), out)

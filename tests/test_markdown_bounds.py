@@ -145,3 +145,18 @@ def test_letter_page_and_pdf_answer_with_adversarial_body(client, letter, name):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     if name != "open brackets":  # one unbreakable word is drawn off the line
         assert "x" in pdf_text(response.data) or "a" in pdf_text(response.data)
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_paragraphs_and_items_are_bounded_whatever_the_text(name):
+    out = sanitise_markdown(ADVERSARIAL[name])
+    blocks = len(re.findall(r"<(?:p|li|h[1-6]|blockquote|pre)\b", out))
+    # a loose list item is an <li> and a <p>
+    assert blocks <= 2 * markdown_bounds.MAX_LINES + LETTER_LIMIT // markdown_bounds.PLAIN_PARAGRAPH + 2
+
+
+def test_plain_text_beyond_the_budget_keeps_every_word_in_order():
+    words = [f"word{n:05d}" for n in range(4000)]
+    out = sanitise_markdown("\n\n".join(words))
+    assert re.findall(r"word\d{5}", out) == words
+    assert out.count("<p>") < 300
