@@ -9,8 +9,10 @@ from flask import Flask, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
 from checklist_app import config as app_config
+from checklist_app.concurrency import Conflict
 from checklist_app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -58,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from checklist_app.audit.views import bp as audit_bp
     from checklist_app.auth.staff import bp as staff_bp
     from checklist_app.auth.views import bp as auth_bp
-    from checklist_app.casework.views import bp as casework_bp
+    from checklist_app.casework.blueprint import bp as casework_bp
     from checklist_app.data_protection.views import bp as data_protection_bp
     from checklist_app.definitions.views import bp as definitions_bp
     from checklist_app.home.views import bp as home_bp
@@ -105,6 +107,15 @@ def register_error_handlers(app: Flask) -> None:
     for status, (title, message) in messages.items():
         app.register_error_handler(
             status, lambda _e, s=status, t=title, m=message: render_error(s, t, m))
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(Conflict)
+    def stale_data(_error: Exception):
+        # Someone saved the record between our read and our write: undo the whole request.
+        db.session.rollback()
+        return render_error(409, "Someone else saved this first",
+                            "Your changes have not been saved, so nothing was overwritten. Please "
+                            "go back, reload the page to see the saved version, and try again.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
