@@ -56,17 +56,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from checklist_app.audit.views import bp as audit_bp
-    from checklist_app.auth.staff import bp as staff_bp
-    from checklist_app.auth.views import bp as auth_bp
+    """One blueprint per feature, each from its ``<feature>.blueprint`` module."""
+    from checklist_app.audit.blueprint import bp as audit_bp
+    from checklist_app.auth.blueprint import bp as auth_bp
+    from checklist_app.auth.blueprint import staff as staff_bp
     from checklist_app.casework.blueprint import bp as casework_bp
-    from checklist_app.data_protection.views import bp as data_protection_bp
-    from checklist_app.definitions.views import bp as definitions_bp
-    from checklist_app.home.views import bp as home_bp
-    from checklist_app.reporting.calendar_views import feeds as calendar_feed_bp
-    from checklist_app.reporting.views import bp as reporting_bp
-    from checklist_app.self_evaluation.views import bp as self_evaluation_bp
+    from checklist_app.data_protection.blueprint import bp as data_protection_bp
+    from checklist_app.definitions.blueprint import bp as definitions_bp
+    from checklist_app.home.blueprint import bp as home_bp
+    from checklist_app.reporting.blueprint import bp as reporting_bp
+    from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
+    from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
                       self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):

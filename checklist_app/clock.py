@@ -1,6 +1,6 @@
 """One clock for the whole application: the school's today (Europe/London) and the current moment.
 
-Everything that needs "today" or "now" asks this module, never ``clock.today()`` or
+Everything that needs "today" or "now" asks this module, never ``date.today()`` or
 ``datetime.now()``: the server may run in UTC while a school's day starts at midnight in London,
 and tests move time with time-machine, which this module honours because it reads the system clock.
 """

@@ -6,7 +6,7 @@ school ends their access there at once (and deactivates the account if it was th
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,14 +15,13 @@ from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
 from checklist_app.auth import operations
+from checklist_app.auth.blueprint import staff as bp
 from checklist_app.auth.models import ROLE_LABELS, Membership, Role
 from checklist_app.auth.services import AccountError, create_user
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("staff", __name__, url_prefix="/admin/users", template_folder="templates")
 
 
 class AddUserForm(FlaskForm):

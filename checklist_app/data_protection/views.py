@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from checklist_app import clock
 from checklist_app.casework.models import Pupil
+from checklist_app.data_protection.blueprint import bp
 from checklist_app.data_protection.forms import EraseForm
 from checklist_app.data_protection.services import (
     ErasureError,
@@ -17,9 +18,6 @@ from checklist_app.data_protection.services import (
 from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("data_protection", __name__, url_prefix="/data-protection",
-               template_folder="templates")
 
 
 def _pupil(pupil_id: int) -> Pupil:

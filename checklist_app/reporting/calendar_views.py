@@ -6,17 +6,15 @@ in the URL stands for the user, and only an active user's current roles decide w
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from checklist_app import clock
 from checklist_app.editing import run
 from checklist_app.reporting import ical
-from checklist_app.reporting.views import bp
+from checklist_app.reporting.blueprint import bp, feeds
 from checklist_app.security import EVERYONE, allow, public
-
-feeds = Blueprint("calendar_feed", __name__, url_prefix="/calendar")
 
 
 def _feed_urls() -> dict[str, str]:

@@ -6,14 +6,13 @@ casework PDF is for school staff only. Files are sent as attachments and never c
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Response
 
 from checklist_app import clock
 from checklist_app.reporting import case_reports, exports, services
+from checklist_app.reporting.blueprint import bp
 from checklist_app.security import EVERYONE, STAFF, allow, current_role, current_school
 from checklist_app.self_evaluation.services import get_self_evaluation
-
-bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
 
 
 def download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -96,5 +95,3 @@ def letter(case_id: int, letter_id: int):
     case = case_reports.school_case(case_id, current_school())
     return pdf_download(case_reports.letter_pdf(case, letter_id, clock.today()))
 
-
-from checklist_app.reporting import calendar_views  # noqa: E402,F401
