@@ -6,7 +6,7 @@ import itertools
 from datetime import date, time, timedelta
 from typing import Any
 
-from checklist_app.casework import contract_services, meeting_services
+from checklist_app.casework import contract_operations, meeting_operations
 from checklist_app.casework.models import (
     AttendeeKind,
     Case,
@@ -75,7 +75,7 @@ def held_meeting(case: Case, parents: list[Parent], on: date = date(2027, 1, 15)
                  kind: MeetingKind = MeetingKind.CONTRACT, present_parents: bool = True,
                  staff: str = "Alex Morgan", answers: dict | None = None):
     """A meeting scheduled a fortnight ahead and recorded as held (or not attended)."""
-    meeting = meeting_services.schedule_meeting(
+    meeting = meeting_operations.schedule_meeting(
         case, kind, on, time(9, 0), "Room 2", "By telephone", [p.id for p in parents],
         scheduled_on=on - timedelta(days=14), lead_name=staff)
     present = {a.id for a in meeting.attendees if present_parents or a.kind is not AttendeeKind.PARENT}
@@ -84,19 +84,21 @@ def held_meeting(case: Case, parents: list[Parent], on: date = date(2027, 1, 15)
     record = {**RECORD, "review-date": {"value": (on + timedelta(weeks=3)).isoformat()}}
     if kind is MeetingKind.REVIEW:
         record.update({"target-met": {"value": "some-improvement"}, "decision": {"value": "new-plan"}})
-    problems = meeting_services.record_meeting(meeting, outcome, present,
+    problems = meeting_operations.record_meeting(meeting, outcome, present,
                                                answers if answers is not None else record, "",
                                                meeting.version)
     assert problems == {}
+    db.session.commit()  # the test is the caller: it commits once, as a view would
     return meeting
 
 
 def draft_contract(meeting, parents: list[Parent], months: int | None = 3):
     """A draft contract with one agreement per party."""
-    contract = contract_services.create_contract(meeting, [p.id for p in parents], months,
+    contract = contract_operations.create_contract(meeting, [p.id for p in parents], months,
                                                  DurationUnit.MONTHS, None)
     for party in Party:
-        contract_services.add_agreement(contract, party, f"{party.value} agrees", "Owner", None)
+        contract_operations.add_agreement(contract, party, f"{party.value} agrees", "Owner", None)
+    db.session.commit()
     return contract
 
 
@@ -105,5 +107,6 @@ def signed_contract(meeting, parents: list[Parent]):
     contract = draft_contract(meeting, parents)
     for attendee in meeting.attendees:
         if attendee.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF) and attendee.present:
-            contract_services.sign_contract(contract, attendee.id, meeting.meeting_date)
+            contract_operations.sign_contract(contract, attendee.id, meeting.meeting_date)
+    db.session.commit()
     return contract

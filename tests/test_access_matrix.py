@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
@@ -39,7 +39,7 @@ def _world(school) -> dict[str, int]:
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], date.today() - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None)
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, date.today())
     db.session.commit()
     return {"evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services, services
+from checklist_app.casework import letter_operations, operations
 from checklist_app.casework.models import Case, MeetingKind, Pupil
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
@@ -28,10 +28,10 @@ def _full_case(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], TODAY - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None)
-    services.add_figure(case, {"period_start": TODAY - timedelta(days=20),
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, TODAY)
+    operations.add_figure(case, {"period_start": TODAY - timedelta(days=20),
                                "period_end": TODAY - timedelta(days=10), "attendance_percent": 85,
-                               "unauthorised_sessions": 2})
+                               "unauthorised_sessions": 2}, TODAY)
     ids = {"case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
            "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
            "pupil_id": case.pupil_id, "parent_id": mum.id}
@@ -146,10 +146,10 @@ def test_demo_is_idempotent_and_touches_only_its_school(app, school):
     bystander = make_school("Not the demo")
     family_case(bystander)
     messages = []
-    load_demo(school, messages.append)
+    load_demo(school, TODAY, messages.append)
     counts = (db.session.scalar(select(func.count(Case.id))),
               db.session.scalar(select(func.count(Pupil.id))))
-    load_demo(school, messages.append)
+    load_demo(school, TODAY, messages.append)
     assert counts == (db.session.scalar(select(func.count(Case.id))),
                       db.session.scalar(select(func.count(Pupil.id))))
     assert messages == ["Casework demo: 5 cases loaded.", "Casework demo already loaded."]

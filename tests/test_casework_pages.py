@@ -239,10 +239,10 @@ def test_conflict_on_stale_pupil_edit_keeps_typing_and_shows_saved(staff_client,
 
 
 def test_conflict_on_stale_letter_edit(staff_client, school, lead):
-    from checklist_app.casework import letter_services
+    from checklist_app.casework import letter_operations
 
     case, (mum,) = family_case(school, lead)
-    letter = letter_services.draft_letter(case, "attendance-improved", mum, None)
+    letter = letter_operations.draft_letter(case, "attendance-improved", mum, None, date.today())
     stale = letter.version
     url = f"/cases/{case.id}/letters/{letter.id}"
     assert staff_client.post(url, data={"body": "First edit", "version": stale}).status_code == 302
@@ -282,7 +282,8 @@ def test_contract_revision_page(staff_client, school, lead):
 def test_all_demo_pages_render(staff_client, school, lead):
     from checklist_app.casework.demo import load_demo
 
-    load_demo(school, lambda _m: None)
+    load_demo(school, date.today(), lambda _m: None)
+    db.session.commit()
     for case in db.session.scalars(db.select(Case)):
         page = staff_client.get(f"/cases/{case.id}")
         assert page.status_code == 200

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from benchmarks import dataset
 from checklist_app.auth.models import Role
-from checklist_app.casework import dashboard, rules, services
+from checklist_app.casework import dashboard, queries, rules
 from checklist_app.casework.facts import facts_for_cases, facts_of
 from checklist_app.casework.models import Case
 from checklist_app.casework.paging import Pager
@@ -188,7 +188,7 @@ def test_light_facts_equal_the_full_facts_for_every_case(app):
                                        evidence_words=(5, 10)))
     ids = select(Case.id).where(Case.school_id == ds.school_id)
     full = {case.id: facts_of(case) for case in db.session.scalars(
-        services._case_query().where(Case.school_id == ds.school_id)).unique()}
+        queries.case_query().where(Case.school_id == ds.school_id)).unique()}
     assert len(full) == 40
     assert _unordered(facts_for_cases(ids)) == _unordered(full)
     light = facts_for_cases(ids, contacts=False)
@@ -231,7 +231,7 @@ def test_pupils_list_pages_by_last_name(app, client, school, lead):
 
 def test_pupils_search_by_name_or_upn_and_the_search_survives_paging(app, client, school, lead,
                                                                       monkeypatch):
-    monkeypatch.setattr(services, "PUPILS_PER_PAGE", 2)
+    monkeypatch.setattr(queries, "PUPILS_PER_PAGE", 2)
     for n, first in enumerate(("Amara", "Ben", "Chloe")):
         make_pupil(school, first=first, last="Okafor", upn=f"A1234567890{n}")
     make_pupil(school, first="Dev", last="Patel", upn="B99999999999Z")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services, services
+from checklist_app.casework import letter_operations, operations
 from checklist_app.casework.enums import CaseStatus
 from checklist_app.casework.models import Case, Letter, Parent, Pupil
 from checklist_app.data_protection.services import ErasureError, erase_pupil, retention_due
@@ -30,11 +30,12 @@ def _family(school):
     case, parents = family_case(school, lead, parents=2)
     meeting = held_meeting(case, parents, date.today() - timedelta(days=3))
     signed_contract(meeting, parents)
-    letter = letter_services.draft_letter(case, "contract-outcome", parents[0], None)
+    letter = letter_operations.draft_letter(case, "contract-outcome", parents[0], None, date.today())
     del letter
-    services.add_figure(case, {"period_start": date.today() - timedelta(days=20),
+    operations.add_figure(case, {"period_start": date.today() - timedelta(days=20),
                                "period_end": date.today() - timedelta(days=10),
-                               "attendance_percent": 71.5, "unauthorised_sessions": 4})
+                               "attendance_percent": 71.5, "unauthorised_sessions": 4},
+                             date.today())
     db.session.commit()
     return case
 
@@ -105,9 +106,9 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
                          (recent, date.today() - timedelta(days=300))):
         case.status, case.closed_on = CaseStatus.CLOSED, closed
     db.session.commit()
-    assert [c.id for c in retention_due(school.id)] == [old.id]
+    assert [c.id for c in retention_due(school.id, date.today())] == [old.id]
     app.config["RETENTION_YEARS"] = 0
-    assert {c.id for c in retention_due(school.id)} == {old.id, recent.id}
+    assert {c.id for c in retention_due(school.id, date.today())} == {old.id, recent.id}
     admin = make_user(school, Role.ADMIN)
     db.session.commit()
     login(client, admin)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.extensions import db
 from checklist_app.formatting import markdown_html
 from checklist_app.reporting import case_context, case_reports, pdf, services
@@ -67,11 +67,11 @@ def test_contract_ready_to_sign_keeps_struck_agreements_and_blank_signature_line
 
 
 def test_signed_contract_shows_names_and_dates_and_is_cached(app, client, story, monkeypatch):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract, meeting = story["contract"], story["meeting"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     login(client, story["lead"])
     url = f"/reports/cases/{story['case'].id}/contracts/{contract.id}.pdf"
     text = flat("\n".join(get_pdf(client, url)))
@@ -93,20 +93,22 @@ def test_checklist_progress_by_stage(client, story):
 
 def _letters(story):
     case, mum, dad = story["case"], story["mum"], story["dad"]
-    return [letter_services.draft_letter(case, "contract-outcome", parent, None,
-                                         letter_date=date(2027, 1, 16)) for parent in (mum, dad)]
+    letters = [letter_operations.draft_letter(case, "contract-outcome", parent, None,
+                                            letter_date=date(2027, 1, 16)) for parent in (mum, dad)]
+    db.session.commit()
+    return letters
 
 
 def test_letters_one_per_parent_issued_text_exactly_as_frozen(client, story):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract = story["contract"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     to_mum, to_dad = _letters(story)
     to_mum.body_markdown += "\n\nPS from Łukasz: *see you* on **Friday**.\n"
     db.session.commit()
-    letter_services.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
+    letter_operations.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
     login(client, story["lead"])
     case_id = story["case"].id
     mum_pages = get_pdf(client, f"/reports/cases/{case_id}/letters/{to_mum.id}.pdf")
@@ -129,13 +131,13 @@ def test_letters_one_per_parent_issued_text_exactly_as_frozen(client, story):
 
 
 def test_evidence_pack_holds_the_whole_chronology(client, story):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract = story["contract"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     to_mum, _to_dad = _letters(story)
-    letter_services.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
+    letter_operations.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
     login(client, story["lead"])
     text = flat("\n".join(get_pdf(client, f"/reports/cases/{story['case'].id}/evidence-pack.pdf")))
     for needle in ("Case evidence pack – Zoë Ó Briain", "Parent or carer: Łukasz Kowalski",
@@ -189,7 +191,7 @@ def test_case_page_links_to_the_pdfs(client, story):
 
 
 def test_hostile_case_text_reads_no_file_and_fetches_nothing(app, story, access_log):  # noqa: F811
-    from checklist_app.casework import services as casework
+    from checklist_app.casework import operations as casework
 
     case = story["case"]
     casework.add_contact(case, {"occurred_at": date(2027, 1, 9), "method": "email",

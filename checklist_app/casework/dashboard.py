@@ -19,7 +19,7 @@ from checklist_app.casework import rules
 from checklist_app.casework.facts import CASE_COLUMNS, StepView, case_facts, record_facts
 from checklist_app.casework.models import Case, CaseStatus, Pupil, Stage
 from checklist_app.casework.paging import Pager
-from checklist_app.casework.services import completion_of
+from checklist_app.casework.queries import completion_of
 from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db

@@ -19,6 +19,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from checklist_app import clock
 from checklist_app.casework import rules
 from checklist_app.casework.facts import previous_missed_meeting, view_of
 from checklist_app.casework.models import (
@@ -102,7 +103,7 @@ def _support_offered(case: Case) -> list[str]:
 def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date: date | None = None,
                    step: str | None = None) -> dict[str, Any]:
     """The merge fields of README.md as plain strings (dates written as 22 November 2026)."""
-    today = letter_date or date.today()
+    today = letter_date or clock.today()
     school, pupil, lead = case.school, case.pupil, case.lead
     latest = max(case.figures, key=lambda x: x.period_end) if case.figures else None
     missed = previous_missed_meeting(case, meeting)
