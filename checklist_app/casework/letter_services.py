@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from checklist_app.audit.services import labelled
-from checklist_app.casework import rules
 from checklist_app.casework.contract_services import end_with_notice_to_improve
 from checklist_app.casework.letters import letter_context, letter_templates, render_letter
 from checklist_app.casework.models import (
@@ -21,6 +20,7 @@ from checklist_app.casework.models import (
     MeetingOutcome,
     Parent,
 )
+from checklist_app.casework.process import dates
 from checklist_app.casework.services import CaseworkError, Locked, _refuse_closed, refresh_stage
 from checklist_app.casework.settings import settings
 from checklist_app.concurrency import check_version
@@ -76,7 +76,7 @@ def check_can_issue(letter: Letter, on: date) -> None:
     case, s = letter.case, settings()
     meeting = letter.meeting
     if letter.step in ("1", "2") and meeting is not None:
-        latest = rules.add_days(meeting.meeting_date, -s.notice_days)
+        latest = dates.add_days(meeting.meeting_date, -s.notice_days)
         if on > latest:
             raise CaseworkError(f"This invite gives less than {s.notice_days} days' notice of the "
                                 f"meeting on {long_date(meeting.meeting_date)}: rearrange the meeting "

@@ -19,15 +19,16 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from checklist_app.casework import rules
 from checklist_app.casework.facts import previous_missed_meeting, view_of
 from checklist_app.casework.models import (
     AgreementStatus,
     Case,
     ContractStatus,
+    LetterStep,
     MeetingOutcome,
     Party,
 )
+from checklist_app.casework.process import dates
 from checklist_app.formatting import long_date
 
 
@@ -72,7 +73,7 @@ def letter_templates() -> dict[str, LetterTemplate]:
     cached = current_app.extensions.get("casework_letter_templates")
     if cached is None or cached[0] != stamp:
         found = [parse_template(p.read_text(encoding="utf-8"), p.name) for p in paths]
-        order = {step: i for i, (step, _t, _r) in enumerate(rules.STEPS)}
+        order = {step: i for i, step in enumerate(LetterStep)}
         found.sort(key=lambda t: order.get(t.step, 99))
         cached = (stamp, {t.key: t for t in found})
         current_app.extensions["casework_letter_templates"] = cached
@@ -111,7 +112,7 @@ def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date:
     if step == "8":
         from checklist_app.casework.settings import settings
 
-        review = rules.add_weeks(today, settings().notice_to_improve_review_weeks)
+        review = dates.add_weeks(today, settings().notice_to_improve_review_weeks)
     elif step == "4":
         signed = [c for c in case.contracts if c.status in (ContractStatus.DRAFT, ContractStatus.SIGNED)]
         review = signed[-1].review_date if signed else None

@@ -37,6 +37,7 @@ from checklist_app.casework.enums import (  # noqa: F401  (re-exported for calle
     DurationUnit,
     Labelled,
     LetterStatus,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Party,

@@ -11,8 +11,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from checklist_app.audit.services import labelled
-from checklist_app.casework import rules
-from checklist_app.casework.facts import facts_of
 from checklist_app.casework.models import (
     AttendanceFigure,
     Case,
@@ -27,6 +25,9 @@ from checklist_app.casework.models import (
     Stage,
 )
 from checklist_app.casework.paging import Pager
+from checklist_app.casework.process.facts import facts_of
+from checklist_app.casework.process.progress import completion_by_section
+from checklist_app.casework.process.stage import current_stage
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.checklist_engine.pinning import definition_of, pin, with_local_items
 from checklist_app.checklist_engine.registry import registry
@@ -102,7 +103,7 @@ def refresh_stage(case: Case) -> None:
     """Store the stage the rules give, so the dashboard can filter by it."""
     db.session.flush()
     db.session.expire(case, ["meetings", "letters", "contracts", "figures", "contacts"])
-    case.stage = rules.current_stage(facts_of(case))
+    case.stage = current_stage(facts_of(case))
 
 
 # --- pupils and parents ----------------------------------------------------------------------
@@ -239,7 +240,7 @@ def completion_of(snapshot: DefinitionSnapshot | None,
     if key not in _SECTIONS:  # snapshots never change, so their sections are parsed once
         _SECTIONS[key] = [(s.id, s.title, [i.id for i in s.items if not i.withdrawn])
                           for s in definition_of(snapshot).sections]
-    return rules.completion_by_section(_SECTIONS[key], answers or {})
+    return completion_by_section(_SECTIONS[key], answers or {})
 
 
 _SECTIONS: dict[tuple[int, str], list[tuple[str, str, list[str]]]] = {}

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from checklist_app.casework import contract_services, rules, services
+from checklist_app.casework import contract_services, services
 from checklist_app.casework.forms import (
     AgreementForm,
     ContractForm,
@@ -24,6 +24,7 @@ from checklist_app.casework.models import (
     MeetingKind,
     Party,
 )
+from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
 from checklist_app.casework.views import bp, edit_page, form_page, refused
 from checklist_app.checklist_engine.forms import choice_list
@@ -47,8 +48,8 @@ def new_contract(case_id: int, meeting_id: int):
     """Make a draft contract at a contract meeting a parent attended (R6)."""
     case = services.case_with_records(case_id)
     meeting = services.child_of(case, Meeting, meeting_id)
-    suggested = rules.add_weeks(meeting.meeting_date,
-                                rules.review_period_weeks(case.baseline_attendance, settings()))
+    suggested = dates.add_weeks(meeting.meeting_date,
+                                dates.review_period_weeks(case.baseline_attendance, settings()))
     form = ContractForm(data=None if request.method == "POST" else {
         "parent_ids": list(contract_services.present_parents(meeting)), "review_date": suggested,
         "duration_unit": "months"})
@@ -56,7 +57,7 @@ def new_contract(case_id: int, meeting_id: int):
     back = url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id)
     title = f"Attendance contract for {case.pupil.full_name}"
     intro = (f"Suggested review date: {long_date(suggested)}, a review period of "
-             f"{rules.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
+             f"{dates.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
              f"of {case.baseline_attendance:.1f}% at the start (R13).")
     if form.validate_on_submit():
         try:

@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from checklist_app.casework import meeting_services, rules, services
+from checklist_app.casework import meeting_services, services
 from checklist_app.casework.forms import AttendeeForm, MeetingForm, record_extra_fields
 from checklist_app.casework.models import AttendeeKind, Meeting, MeetingKind, MeetingOutcome
+from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
 from checklist_app.casework.views import bp, form_page, refused
 from checklist_app.checklist_engine.forms import (
@@ -34,7 +35,7 @@ def _case_url(case_id: int) -> str:
 def new_meeting(case_id: int):
     """Schedule a contract, review or professionals meeting."""
     case = services.case_with_records(case_id)
-    earliest = rules.add_days(date.today(), settings().notice_days)
+    earliest = dates.add_days(date.today(), settings().notice_days)
     form = MeetingForm(data=None if request.method == "POST" else {
         "kind": request.args.get("kind", "contract"), "meeting_date": earliest,
         "parent_ids": [p.id for p in case.pupil.parents if p.parental_responsibility]})
@@ -152,5 +153,5 @@ def record_meeting(case_id: int, meeting_id: int):
 def _suggested_review(meeting: Meeting) -> date:
     s = settings()
     if meeting.kind is MeetingKind.REVIEW:
-        return rules.latest_next_review(meeting.meeting_date, s)
-    return rules.meeting_review_window(meeting.meeting_date, s)[2]
+        return dates.latest_next_review(meeting.meeting_date, s)
+    return dates.meeting_review_window(meeting.meeting_date, s)[2]
