@@ -23,6 +23,7 @@ from checklist_app.casework.models import (
     DurationUnit,
     FrozenRecord,
     LetterStatus,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Party,
@@ -382,7 +383,8 @@ def test_every_letter_template_renders_with_the_merge_fields(school, lead):
     meeting = held_meeting(case, [mum])
     templates = letter_templates()
     assert [t.step for t in templates.values()] == ["1", "2", "4", "5", "6", "7a", "7b", "8", "9"]
-    context = letter_context(case, mum, meeting, letter_date=date(2027, 1, 31), step="8")
+    context = letter_context(case, mum, meeting, letter_date=date(2027, 1, 31),
+                             step=LetterStep.NOTICE_TO_IMPROVE)
     assert context["letter"]["date"] == "31 January 2027"
     assert context["review"]["date"] == "21 February 2027"
     assert context["recipient"]["salutation"] == mum.salutation

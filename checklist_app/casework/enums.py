@@ -209,3 +209,9 @@ class ContactMethod(Labelled):
         return {"phone": "Telephone", "letter": "Letter", "email": "E-mail",
                 "text": "Text message", "home-visit": "Home visit",
                 "in-person": "In person"}[self.value]
+
+
+#: The enums templates compare with (``case.status == CaseStatus.OPEN``), registered as globals.
+TEMPLATE_ENUMS: dict[str, type[Labelled]] = {kind.__name__: kind for kind in (
+    CaseStatus, Stage, LetterStep, MeetingKind, MeetingOutcome, ContractStatus, LetterStatus,
+    ContactMethod, AgreementStatus, DurationUnit, Party, ClosureReason, AttendeeKind)}

@@ -373,7 +373,7 @@ class Letter(CaseRecord, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    step: Mapped[str] = mapped_column(String(4))
+    step: Mapped[LetterStep] = mapped_column(_enum(LetterStep, 4))
     key: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     recipient_parent_id: Mapped[int | None] = mapped_column(
