@@ -286,7 +286,7 @@ def test_overdue_next_step_is_flagged():
 
 
 def test_settings_come_from_app_config(app):
-    """Time frames are settings (CASEWORK_*), with the domain-rules defaults."""
+    """Time frames are settings (CASEWORK_*), with the defaults of docs/RULES.md."""
     from checklist_app.casework.settings import settings
 
     assert settings().notice_days == 7 and settings().no_show_support_weeks == 6
