@@ -18,6 +18,8 @@ from tests.casework_factories import family_case, held_meeting, signed_contract
 from tests.factories import login, make_school, make_user
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
 
+pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
+
 SKIPPED_ENDPOINTS = {"static"}
 # Permitted writes that remove the records later checks use (or the session) run last.
 LAST = ("staff.remove", "data_protection.erase", "auth.logout")

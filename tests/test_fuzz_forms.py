@@ -21,6 +21,8 @@ from tests.factories import login, make_school, make_user
 from tests.self_evaluation_factories import make_evaluation, this_term
 from tests.test_access_matrix import _routes, _url, _world
 
+pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
+
 SKIP_ACTIONS = ("/logout", "/switch-school")
 
 

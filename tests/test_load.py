@@ -25,6 +25,8 @@ from tests.conftest import make_app
 from tests.factories import PASSWORD, make_school, make_user
 from tests.self_evaluation_factories import make_evaluation
 
+pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
+
 WRITERS = 16
 
 

@@ -21,7 +21,7 @@ from checklist_app.formatting import long_date  # noqa: E402
 from tests.casework_factories import make_pupil  # noqa: E402
 from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PARENT = "Funmi Adeyemi (Mother)"
 LEAD = "Alex Morgan (Attendance lead (lead professional))"

@@ -24,7 +24,7 @@ from tests.self_evaluation_factories import (  # noqa: E402
     this_term,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COMMENT = "Attendance is improving. Please bring the Year 9 figures to the next board meeting."
 

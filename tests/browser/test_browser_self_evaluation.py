@@ -22,7 +22,7 @@ from checklist_app.self_evaluation import services  # noqa: E402
 from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
 from tests.self_evaluation_factories import finalise, make_evaluation, rate, this_term  # noqa: E402
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WHERE = "Where are we now?"
 NEXT = "What needs to happen next?"
