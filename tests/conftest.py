@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from checklist_app import create_app
@@ -15,6 +16,23 @@ from checklist_app.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("CHECKLIST_TEST_POSTGRES_URL")
+
+
+class OwnSessionClient(FlaskClient):
+    """A test client whose every request has its own app context, so its own database session.
+
+    Before a request the test's session commits what the test arranged (so the request sees it and
+    no lock is held); after it, the test's objects are expired, so the test reads what the request
+    wrote: no stale objects, and no ``expire_all`` or ``refresh`` scattered through the tests.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            db.session.expire_all()
 
 
 def make_app(database_url: str, **overrides):
@@ -29,7 +47,9 @@ def make_app(database_url: str, **overrides):
         "REPORTS_DIR": str(ROOT / "reports"),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = OwnSessionClient
+    return app
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from checklist_app.auth.models import Role
+from checklist_app.casework.models import AttendeeKind
 from checklist_app.extensions import db
 from checklist_app.self_evaluation import services
 from checklist_app.self_evaluation.models import ActionStatus, CheckpointAnswer
@@ -117,7 +118,8 @@ def casework_story(school, lead, *, sign_all: bool = False):
                                               "Łukasz Kowalski", None)
     done.status, dropped.status = AgreementStatus.DONE, AgreementStatus.NOT_APPLICABLE
     db.session.commit()
-    signers = [a for a in meeting.attendees if a.present and a.kind.value in ("parent", "staff")]
+    signers = [a for a in meeting.attendees
+               if a.present and a.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF)]
     for attendee in signers if sign_all else signers[:1]:
         contract_services.sign_contract(contract, attendee.id, date(2027, 1, 15))
     casework.add_figure(case, {"period_start": date(2027, 1, 4), "period_end": date(2027, 1, 29),

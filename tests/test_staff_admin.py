@@ -46,11 +46,9 @@ def test_change_role_and_remove_only_within_the_school(app, client):
     login(client, admin)
     membership = teacher.memberships[0]
     client.post(f"/admin/users/{membership.id}/role", data={"role": "senior_leader"})
-    db.session.refresh(membership)
     assert membership.role is Role.SENIOR_LEADER
     assert client.post(f"/admin/users/{outsider.memberships[0].id}/remove").status_code == 404
     client.post(f"/admin/users/{membership.id}/remove")
-    db.session.expire_all()
     assert db.session.scalar(select(Membership).where(Membership.user_id == teacher.id)) is None
     assert db.session.get(User, teacher.id).active is False
     own = admin.memberships[0]
