@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -27,12 +28,15 @@ class OwnSessionClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        arranging = has_app_context()  # the test's own app context, with its session
+        if arranging:
+            db.session.commit()
         try:
             with self.application.app_context():
                 return super().open(*args, **kwargs)
         finally:
-            db.session.expire_all()
+            if arranging:
+                db.session.expire_all()
 
 
 def make_app(database_url: str, **overrides):
@@ -97,20 +101,26 @@ def postgres_url():
 
 
 @pytest.fixture
-def school(app):
-    """A school (test modules may override this with their own)."""
-    from tests.factories import make_school
+def school_name():
+    """The name of the ``school`` fixture's school (a module overrides it when its pages show it)."""
+    return "Oak Primary"
 
-    return make_school("Oak Primary")
+
+@pytest.fixture
+def school(app, school_name):
+    """A school, from the shared factories."""
+    from tests.factories import SchoolFactory
+
+    return SchoolFactory(name=school_name)
 
 
 @pytest.fixture
 def leader(client, school):
     """A senior leader of ``school``, logged in on ``client``."""
     from checklist_app.auth.models import Role
-    from tests.factories import login, make_user
+    from tests.factories import UserFactory, login
 
-    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
+    user = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Jo Head")
     db.session.commit()
     login(client, user)
     return user

@@ -21,7 +21,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import UserFactory, login
 
 TODAY = date.today()
 
@@ -31,13 +31,13 @@ def iso(value: date) -> str:
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 @pytest.fixture

@@ -25,19 +25,19 @@ from checklist_app.casework.process.stage import current_stage
 from checklist_app.casework.settings import CaseworkSettings
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, make_pupil
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 TODAY = date.today()
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, Role.ATTENDANCE_LEAD, name="Alex Morgan")
+    return UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Alex Morgan")
 
 
 def page_of(client, url: str) -> str:
@@ -120,7 +120,7 @@ def test_dashboard_orders_all_cases_then_shows_page_two(app, client, school, lea
 
 def test_dashboard_filters_survive_paging(app, client, school, lead, monkeypatch):
     monkeypatch.setattr(dashboard, "CASES_PER_PAGE", 2)
-    other = make_user(school, Role.SENIOR_LEADER, name="Helen Carter")
+    other = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Helen Carter")
     mine = _cases_due_in_turn(school, lead, 3)
     _cases_due_in_turn(school, other, 3, first_opened=45)  # due before mine: would come first
     db.session.commit()
@@ -239,7 +239,7 @@ def test_pupils_search_by_name_or_upn_and_the_search_survives_paging(app, client
         make_pupil(school, first=first, last="Okafor", upn=f"A1234567890{n}")
     make_pupil(school, first="Dev", last="Patel", upn="B99999999999Z")
     make_pupil(school, first="100%", last="Sure", upn="")
-    make_pupil(make_school("Birchwood Academy"), first="Amara", last="Okafor", upn="A12345678900")
+    make_pupil(SchoolFactory(name="Birchwood Academy"), first="Amara", last="Okafor", upn="A12345678900")
     db.session.commit()
     login(client, lead)
 

@@ -37,19 +37,19 @@ from tests.casework_factories import (
     held_meeting,
     signed_contract,
 )
-from tests.factories import make_school, make_user
+from tests.factories import UserFactory
 
 ON = date(2027, 1, 15)
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def _issue(case, key, parent, meeting=None, on=ON):
