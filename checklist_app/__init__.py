@@ -141,6 +141,15 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(security.STAFF, "STAFF")
     app.add_template_global(security.LEADERS, "LEADERS")
     app.add_template_global(security.ADMINS, "ADMINS")
+    from checklist_app.auth.models import Role
+    from checklist_app.casework.enums import TEMPLATE_ENUMS
+    from checklist_app.checklist_engine.schema import ResponseType
+
+    app.jinja_env.globals.update(TEMPLATE_ENUMS, Role=Role, ResponseType=ResponseType)
+    from checklist_app.checklist_engine import forms as engine_forms
+
+    app.add_template_global(engine_forms.item_fields, "engine_item_fields")
+    app.add_template_global(engine_forms.item_field, "item_field")
 
 
 def register_cli(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Factories for casework tests: pupils, parents, cases and a contract meeting the parents attended."""
+"""Casework test data built on the shared factories: families, cases and a contract meeting the
+parents attended, a draft or signed contract."""
 
 from __future__ import annotations
 
@@ -17,42 +18,26 @@ from checklist_app.casework.models import (
     Party,
     Pupil,
 )
-from checklist_app.checklist_engine.pinning import pin
-from checklist_app.checklist_engine.registry import registry
 from checklist_app.extensions import db
+from tests.factories import CaseFactory, ParentFactory, PupilFactory
 
 _n = itertools.count(1)
 
 
 def make_pupil(school, first: str = "Zoë", last: str = "Adeyemi", **extra: Any) -> Pupil:
-    """A pupil of ``school``."""
-    pupil = Pupil(school_id=school.id, first_name=first, last_name=f"{last}", year_group="Year 8",
-                  date_of_birth=date(2013, 1, 31), **extra)
-    db.session.add(pupil)
-    db.session.flush()
-    return pupil
+    """:class:`PupilFactory` for ``school`` with the names given positionally."""
+    return PupilFactory(school=school, first_name=first, last_name=last, **extra)
 
 
 def make_parent(pupil: Pupil, first: str = "Funmi", last: str = "Adeyemi", **extra: Any) -> Parent:
-    """A parent or carer of ``pupil``."""
-    values = {"title": "Ms", "relationship_to_pupil": "Mother", "address": "1 Elm Road\nOakfield",
-              "postcode": "OK1 2AB", **extra}
-    parent = Parent(school_id=pupil.school_id, pupil_id=pupil.id, first_name=first, last_name=last,
-                    **values)
-    db.session.add(parent)
-    db.session.flush()
-    return parent
+    """:class:`ParentFactory` for ``pupil`` with the names given positionally."""
+    return ParentFactory(pupil=pupil, first_name=first, last_name=last, **extra)
 
 
 def make_case(pupil: Pupil, lead=None, baseline: float = 80.0,
               opened_on: date = date(2027, 1, 4)) -> Case:
-    """An open case with the contract checklist pinned."""
-    definition = registry().newest_published("attendance-contract-checklist")
-    case = Case(school_id=pupil.school_id, pupil=pupil, lead_user_id=lead.id if lead else None,
-                chair_name="Mrs Helen Carter", baseline_attendance=baseline,
-                reason_for_concern="Persistent absence", opened_on=opened_on,
-                checklist_snapshot=pin(definition), checklist_answers={})
-    db.session.add(case)
+    """:class:`CaseFactory`: an open case with the contract checklist pinned (committed)."""
+    case = CaseFactory(pupil=pupil, lead=lead, baseline_attendance=baseline, opened_on=opened_on)
     db.session.commit()
     return case
 

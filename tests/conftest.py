@@ -7,6 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from checklist_app import create_app
@@ -15,6 +17,26 @@ from checklist_app.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("CHECKLIST_TEST_POSTGRES_URL")
+
+
+class OwnSessionClient(FlaskClient):
+    """A test client whose every request has its own app context, so its own database session.
+
+    Before a request the test's session commits what the test arranged (so the request sees it and
+    no lock is held); after it, the test's objects are expired, so the test reads what the request
+    wrote: no stale objects, and no ``expire_all`` or ``refresh`` scattered through the tests.
+    """
+
+    def open(self, *args, **kwargs):
+        arranging = has_app_context()  # the test's own app context, with its session
+        if arranging:
+            db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            if arranging:
+                db.session.expire_all()
 
 
 def make_app(database_url: str, **overrides):
@@ -29,7 +51,9 @@ def make_app(database_url: str, **overrides):
         "REPORTS_DIR": str(ROOT / "reports"),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = OwnSessionClient
+    return app
 
 
 # ``CHECKLIST_TEST_DATABASE=postgresql`` runs the whole suite on PostgreSQL (CI does both).
@@ -131,20 +155,26 @@ def postgres_url():
 
 
 @pytest.fixture
-def school(app):
-    """A school (test modules may override this with their own)."""
-    from tests.factories import make_school
+def school_name():
+    """The name of the ``school`` fixture's school (a module overrides it when its pages show it)."""
+    return "Oak Primary"
 
-    return make_school("Oak Primary")
+
+@pytest.fixture
+def school(app, school_name):
+    """A school, from the shared factories."""
+    from tests.factories import SchoolFactory
+
+    return SchoolFactory(name=school_name)
 
 
 @pytest.fixture
 def leader(client, school):
     """A senior leader of ``school``, logged in on ``client``."""
     from checklist_app.auth.models import Role
-    from tests.factories import login, make_user
+    from tests.factories import UserFactory, login
 
-    user = make_user(school, Role.SENIOR_LEADER, name="Jo Head")
+    user = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Jo Head")
     db.session.commit()
     login(client, user)
     return user

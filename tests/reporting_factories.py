@@ -8,10 +8,11 @@ from datetime import date
 from pypdf import PdfReader
 
 from checklist_app.auth.models import Role
+from checklist_app.casework.models import AttendeeKind
 from checklist_app.extensions import db
 from checklist_app.self_evaluation import services
 from checklist_app.self_evaluation.models import ActionStatus, CheckpointAnswer
-from tests.factories import make_school, make_user
+from tests.factories import SchoolFactory, UserFactory
 from tests.self_evaluation_factories import make_action, make_evaluation
 
 PROMPTS = ("where_now", "next_steps", "impact")
@@ -59,7 +60,7 @@ def filled_evaluation(school, term: str = "2026-27-autumn", words: int = 40, rat
 
 def people_and_plan(school, evaluation):
     """Staff with accented names and a plan: one overdue, one future, one done action."""
-    owner = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    owner = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     overdue = make_action(evaluation, text="Ring every family on the first day of absence",
                           review=PAST, owner=owner)
     future = make_action(evaluation, text="Train Siân's team on the new codes", review=FUTURE,
@@ -72,8 +73,8 @@ def people_and_plan(school, evaluation):
 
 def school_with_leader(name: str = "St Siân's Primary School"):
     """A school and a senior leader."""
-    school = make_school(name)
-    leader = make_user(school, Role.SENIOR_LEADER, name="Zoë Ó Briain")
+    school = SchoolFactory(name=name)
+    leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Zoë Ó Briain")
     db.session.commit()
     return school, leader
 
@@ -117,7 +118,8 @@ def casework_story(school, lead, *, sign_all: bool = False):
                                               "Łukasz Kowalski", None)
     done.status, dropped.status = AgreementStatus.DONE, AgreementStatus.NOT_APPLICABLE
     db.session.commit()
-    signers = [a for a in meeting.attendees if a.present and a.kind.value in ("parent", "staff")]
+    signers = [a for a in meeting.attendees
+               if a.present and a.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF)]
     for attendee in signers if sign_all else signers[:1]:
         contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 15))
     casework.add_figure(case, {"period_start": date(2027, 1, 4), "period_end": date(2027, 1, 29),

@@ -23,6 +23,7 @@ from checklist_app.casework.models import (
     DurationUnit,
     FrozenRecord,
     LetterStatus,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Party,
@@ -36,19 +37,19 @@ from tests.casework_factories import (
     held_meeting,
     signed_contract,
 )
-from tests.factories import make_school, make_user
+from tests.factories import UserFactory
 
 ON = date(2027, 1, 15)
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def _issue(case, key, parent, meeting=None, on=ON):
@@ -382,7 +383,8 @@ def test_every_letter_template_renders_with_the_merge_fields(school, lead):
     meeting = held_meeting(case, [mum])
     templates = letter_templates()
     assert [t.step for t in templates.values()] == ["1", "2", "4", "5", "6", "7a", "7b", "8", "9"]
-    context = letter_context(case, mum, meeting, letter_date=date(2027, 1, 31), step="8")
+    context = letter_context(case, mum, meeting, letter_date=date(2027, 1, 31),
+                             step=LetterStep.NOTICE_TO_IMPROVE)
     assert context["letter"]["date"] == "31 January 2027"
     assert context["review"]["date"] == "21 February 2027"
     assert context["recipient"]["salutation"] == mum.salutation

@@ -17,16 +17,16 @@ from checklist_app.casework.models import Case, Letter, Parent, Pupil
 from checklist_app.data_protection.services import ErasureError, erase_pupil, retention_due
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import UserFactory, login
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield")
+def school_name():
+    return "Oakfield"
 
 
 def _family(school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     case, parents = family_case(school, lead, parents=2)
     meeting = held_meeting(case, parents, date.today() - timedelta(days=3))
     signed_contract(meeting, parents)
@@ -78,7 +78,8 @@ def test_erasure_needs_the_name_and_a_reason(school):
 
 def test_erase_page_for_admins_only(school, client):
     case = _family(school)
-    admin, lead = make_user(school, Role.ADMIN), make_user(school, Role.SENIOR_LEADER)
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    lead = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, lead)
     assert client.get(f"/data-protection/pupils/{case.pupil_id}/erase").status_code == 403
@@ -96,7 +97,6 @@ def test_erase_page_for_admins_only(school, client):
                            data={"confirmation": name, "reason": "Request 17"},
                            follow_redirects=True)
     assert "have been erased" in response.get_data(as_text=True)
-    db.session.expire_all()
     assert db.session.get(Pupil, pupil_id) is None
 
 
@@ -109,7 +109,7 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
     assert [c.id for c in retention_due(school.id, date.today())] == [old.id]
     app.config["RETENTION_YEARS"] = 0
     assert {c.id for c in retention_due(school.id, date.today())} == {old.id, recent.id}
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     page = client.get("/data-protection/retention").get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
 
 def test_no_personal_data_in_logs(school, client, caplog):
     case = _family(school)
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     caplog.set_level(logging.DEBUG)
     login(client, lead)

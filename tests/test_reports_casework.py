@@ -14,7 +14,7 @@ from checklist_app.extensions import db
 from checklist_app.formatting import markdown_html
 from checklist_app.reporting import case_context, case_reports, pdf, services
 from checklist_app.reporting.pdf import ASSETS_DIR
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.reporting_factories import casework_story, flat, pdf_pages, pdf_text
 from tests.test_pdf_core import ROOT, SENSITIVE, access_log, opened_outside  # noqa: F401
 
@@ -28,8 +28,8 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def story(app):
-    school = make_school("Oakfield Primary School")
-    lead = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    school = SchoolFactory(name="Oakfield Primary School")
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     db.session.commit()
     return {**casework_story(school, lead), "school": school, "lead": lead}
 
@@ -159,7 +159,7 @@ def test_governors_and_other_schools_never_get_casework_pdfs(app, client, story)
     urls = [f"/reports/cases/{case.id}/evidence-pack.pdf", f"/reports/cases/{case.id}/checklist.pdf",
             f"/reports/cases/{case.id}/contracts/{contract.id}.pdf",
             f"/reports/cases/{case.id}/letters/{to_mum.id}.pdf"]
-    governor = make_user(story["school"], Role.GOVERNOR)
+    governor = UserFactory(school=story["school"], role=Role.GOVERNOR)
     db.session.commit()
     login(client, governor)
     for url in urls:
@@ -169,7 +169,7 @@ def test_governors_and_other_schools_never_get_casework_pdfs(app, client, story)
 def test_another_schools_case_ids_are_not_found(client, story):
     case, contract = story["case"], story["contract"]
     to_mum, _ = _letters(story)
-    stranger = make_user(make_school("Elsewhere"), Role.ATTENDANCE_LEAD)
+    stranger = UserFactory(school=SchoolFactory(name="Elsewhere"), role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, stranger)
     for url in (f"/reports/cases/{case.id}/evidence-pack.pdf", f"/reports/cases/{case.id}/checklist.pdf",

@@ -19,7 +19,7 @@ from checklist_app.casework.models import DurationUnit, MeetingKind, MeetingOutc
 from checklist_app.editing import run
 from checklist_app.extensions import db
 from tests.casework_factories import RECORD, make_parent, make_pupil
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 LONDON = ZoneInfo("Europe/London")
 START = date(2027, 1, 4)  # a Monday in the spring term
@@ -35,12 +35,12 @@ def school_days(first: date, weeks: int):
 
 @pytest.fixture
 def school(app):
-    return make_school("Oakfield Primary")
+    return SchoolFactory(name="Oakfield Primary")
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def morning(day: date):

@@ -16,19 +16,19 @@ from checklist_app.concurrency import Conflict
 from checklist_app.editing import run
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 ON = date(2027, 1, 15)
 
 
 @pytest.fixture
 def school(app):
-    return make_school("Oakfield Primary")
+    return SchoolFactory(name="Oakfield Primary")
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def _contract_with_letters(school, lead):

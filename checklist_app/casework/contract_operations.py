@@ -17,6 +17,7 @@ from checklist_app.casework.models import (
     DurationUnit,
     Letter,
     LetterStatus,
+    LetterStep,
     Meeting,
     MeetingKind,
     Party,
@@ -217,7 +218,7 @@ def end_contract(contract: Contract, reason: str, rationale: str, letter_id: int
     if letter is None or letter.status is not LetterStatus.ISSUED:
         raise CaseworkError("Choose the issued letter that tells the parents, in writing, that the "
                             "contract has ended and why (R10).")
-    if reason == "non-compliance" and letter.step != "8":
+    if reason == "non-compliance" and letter.step is not LetterStep.NOTICE_TO_IMPROVE:
         raise CaseworkError("A contract ended because it is not working ends with a Notice to "
                             "Improve (letter 8) (R10, R19).")
     _end(contract, reason, rationale.strip(), letter, ended_on)

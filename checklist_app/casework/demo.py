@@ -19,6 +19,7 @@ from checklist_app.casework.models import (
     ClosureReason,
     ContactMethod,
     DurationUnit,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Party,
@@ -198,7 +199,7 @@ def _improved_and_closed(school: School, lead: User | None, today: date) -> None
     _figures(case, start + timedelta(weeks=2), [(83.0, 1), (87.0, 0), (93.5, 0)])
     closed = start + timedelta(weeks=12)
     _letter(case, "attendance-improved", dad, None, closed, lead)
-    improved = next(x for x in case.letters if x.step == "6")
+    improved = next(x for x in case.letters if x.step is LetterStep.IMPROVED)
     operations.close_case(case, ClosureReason.ATTENDANCE_IMPROVED, "Attendance has risen from 80% to "
                         "93.5%; the support continues without a contract.", closed, improved.id)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from checklist_app.casework import rules
 from checklist_app.casework.models import (
     Attendee,
     AttendeeKind,
@@ -17,6 +16,7 @@ from checklist_app.casework.models import (
     MeetingOutcome,
 )
 from checklist_app.casework.operations import CaseworkError, refresh_stage, refuse_closed
+from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
 from checklist_app.checklist_engine.pinning import definition_of, pin
 from checklist_app.checklist_engine.registry import registry
@@ -41,7 +41,7 @@ def schedule_meeting(case: Case, kind: MeetingKind, on: date, at: time | None, l
     refuse_closed(case)
     s = settings()
     if kind is MeetingKind.CONTRACT:
-        earliest = rules.add_days(scheduled_on, s.notice_days)
+        earliest = dates.add_days(scheduled_on, s.notice_days)
         if on < earliest:
             raise CaseworkError(f"Give at least {s.notice_days} days' notice of a contract meeting: "
                                 f"choose {long_date(earliest)} or later (R11).")
@@ -115,13 +115,13 @@ def check_record(meeting: Meeting, answers: dict[str, Any], parents_present: boo
         decision = _value(answers, "decision")
         if not decision:
             problems["decision"] = "Record the decision: a new plan or escalation (R27)."
-        latest = rules.latest_next_review(meeting.meeting_date, s)
+        latest = dates.latest_next_review(meeting.meeting_date, s)
         if decision == "new-plan" and (review_on is None or not
                                        meeting.meeting_date < review_on <= latest):
             problems["review-date"] = (f"Set the next review no more than {s.review_within_weeks} "
                                        f"weeks later: by {long_date(latest)} (R27).")
     else:
-        earliest, latest, _ = rules.meeting_review_window(meeting.meeting_date, s)
+        earliest, latest, _ = dates.meeting_review_window(meeting.meeting_date, s)
         if review_on is None or not earliest <= review_on <= latest:
             problems["review-date"] = (f"Set a review date {s.meeting_review_min_weeks}–"
                                        f"{s.meeting_review_max_weeks} weeks after the meeting: between "

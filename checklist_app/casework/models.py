@@ -35,6 +35,7 @@ from checklist_app.casework.enums import (  # noqa: F401  (re-exported for calle
     DurationUnit,
     Labelled,
     LetterStatus,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Party,
@@ -307,7 +308,7 @@ class Contact(CaseRecord, CaseScoped, Versioned, db.Model):
 class Letter(CaseRecord, CaseScoped, Versioned, db.Model):
     """A letter of the process: a draft staff may edit (R24), then issued and frozen."""
 
-    step: Mapped[str] = mapped_column(String(4))
+    step: Mapped[LetterStep] = mapped_column(enum_column(LetterStep, 4))
     key: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     recipient_parent_id: Mapped[int | None] = mapped_column(

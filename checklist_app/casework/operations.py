@@ -14,7 +14,6 @@ from typing import Any
 from checklist_app import errors
 from checklist_app.audit.services import labelled
 from checklist_app.auth.models import School
-from checklist_app.casework import rules
 from checklist_app.casework.facts import facts_of
 from checklist_app.casework.models import (
     AttendanceFigure,
@@ -28,6 +27,7 @@ from checklist_app.casework.models import (
     Pupil,
     Stage,
 )
+from checklist_app.casework.process.stage import current_stage
 from checklist_app.checklist_engine.pinning import pin
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.concurrency import check_version
@@ -55,7 +55,7 @@ def refresh_stage(case: Case) -> None:
     """Store the stage the rules give, so the dashboard can filter by it."""
     db.session.flush()
     db.session.expire(case, ["meetings", "letters", "contracts", "figures", "contacts"])
-    case.stage = rules.current_stage(facts_of(case))
+    case.stage = current_stage(facts_of(case))
 
 
 # --- pupils and parents ----------------------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from checklist_app.auth.models import School
-from checklist_app.casework import rules
 from checklist_app.casework.models import Case, Contract, LetterStatus, Parent, Pupil
 from checklist_app.casework.operations import CaseworkError
 from checklist_app.casework.paging import Pager
+from checklist_app.casework.process.progress import completion_by_section
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.checklist_engine.pinning import definition_of, with_local_items
 from checklist_app.checklist_engine.schema import Definition
@@ -83,7 +83,7 @@ def completion_of(snapshot: DefinitionSnapshot | None,
     if key not in _SECTIONS:  # snapshots never change, so their sections are parsed once
         _SECTIONS[key] = [(s.id, s.title, [i.id for i in s.items if not i.withdrawn])
                           for s in definition_of(snapshot).sections]
-    return rules.completion_by_section(_SECTIONS[key], answers or {})
+    return completion_by_section(_SECTIONS[key], answers or {})
 
 
 _SECTIONS: dict[tuple[int, str], list[tuple[str, str, list[str]]]] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 
 from checklist_app import clock
-from checklist_app.casework import contract_operations, rules
+from checklist_app.casework import contract_operations
 from checklist_app.casework.blueprint import bp
 from checklist_app.casework.forms import (
     AgreementForm,
@@ -26,6 +26,7 @@ from checklist_app.casework.models import (
     Party,
 )
 from checklist_app.casework.pages import edit_page, form_round_trip
+from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.editing import round_trip
@@ -49,8 +50,8 @@ def new_contract(case_id: int, meeting_id: int):
     """Make a draft contract at a contract meeting a parent attended (R6)."""
     case = case_with_records(current_school(), case_id)
     meeting = child_of(case, Meeting, meeting_id)
-    suggested = rules.add_weeks(meeting.meeting_date,
-                                rules.review_period_weeks(case.baseline_attendance, settings()))
+    suggested = dates.add_weeks(meeting.meeting_date,
+                                dates.review_period_weeks(case.baseline_attendance, settings()))
     form = ContractForm(data=None if request.method == "POST" else {
         "parent_ids": list(contract_operations.present_parents(meeting)), "review_date": suggested,
         "duration_unit": "months"})
@@ -58,7 +59,7 @@ def new_contract(case_id: int, meeting_id: int):
     back = url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id)
     title = f"Attendance contract for {case.pupil.full_name}"
     intro = (f"Suggested review date: {long_date(suggested)}, a review period of "
-             f"{rules.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
+             f"{dates.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
              f"of {case.baseline_attendance:.1f}% at the start (R13).")
     return form_round_trip(
         form, title, back, lambda: contract_operations.create_contract(

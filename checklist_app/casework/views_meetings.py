@@ -9,13 +9,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from checklist_app import clock
-from checklist_app.casework import meeting_operations, rules
+from checklist_app.casework import meeting_operations
 from checklist_app.casework.blueprint import bp
 from checklist_app.casework.forms import AttendeeForm, MeetingForm, record_extra_fields
 from checklist_app.casework.loading import case_with_records, child_of
 from checklist_app.casework.models import AttendeeKind, Meeting, MeetingKind, MeetingOutcome
 from checklist_app.casework.operations import CaseworkError
 from checklist_app.casework.pages import form_round_trip
+from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
 from checklist_app.checklist_engine.forms import (
     answers_from_form,
@@ -39,7 +40,7 @@ def _case_url(case_id: int) -> str:
 def new_meeting(case_id: int):
     """Schedule a contract, review or professionals meeting."""
     case = case_with_records(current_school(), case_id)
-    earliest = rules.add_days(clock.today(), settings().notice_days)
+    earliest = dates.add_days(clock.today(), settings().notice_days)
     form = MeetingForm(data=None if request.method == "POST" else {
         "kind": request.args.get("kind", "contract"), "meeting_date": earliest,
         "parent_ids": [p.id for p in case.pupil.parents if p.parental_responsibility]})
@@ -155,5 +156,5 @@ def record_meeting(case_id: int, meeting_id: int):
 def _suggested_review(meeting: Meeting) -> date:
     s = settings()
     if meeting.kind is MeetingKind.REVIEW:
-        return rules.latest_next_review(meeting.meeting_date, s)
-    return rules.meeting_review_window(meeting.meeting_date, s)[2]
+        return dates.latest_next_review(meeting.meeting_date, s)
+    return dates.meeting_review_window(meeting.meeting_date, s)[2]
