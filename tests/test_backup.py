@@ -15,7 +15,7 @@ from checklist_app.checklist_engine.pinning import pin
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.extensions import db
 from tests.conftest import make_app
-from tests.factories import make_school, make_user
+from tests.factories import SchoolFactory, UserFactory
 
 TEXT = "Zoë “Ó Briain” <b>&amp;</b> 🙂\nsecond line\ttab"
 
@@ -57,9 +57,9 @@ def _every_model() -> None:
 
 
 def _fill() -> None:
-    school = make_school("Zoë's Academy")
-    make_user(school, Role.ADMIN, name="Łukasz Nowak")
-    make_user(school, Role.GOVERNOR, name="Siân Ó Briain")
+    school = SchoolFactory(name="Zoë's Academy")
+    UserFactory(school=school, role=Role.ADMIN, name="Łukasz Nowak")
+    UserFactory(school=school, role=Role.GOVERNOR, name="Siân Ó Briain")
     pin(registry().newest_published("school-attendance-self-evaluation"))
     db.session.commit()
 
@@ -91,8 +91,7 @@ def _round_trip(source_url: str, target_url: str) -> None:
         assert set(counts.values()) == {1}
         assert dumps(export_all(include_secrets=True)) == first
         assert db.session.get(User, 1).check_password("correct horse battery")
-        school = School(name="Added after restore", urn="999999")
-        db.session.add(school)
+        school = SchoolFactory(name="Added after restore")
         db.session.commit()
         assert school.id > 1  # ids continue past the imported ones
         db.session.remove()

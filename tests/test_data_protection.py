@@ -13,31 +13,32 @@ from sqlalchemy import func, select
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services, services
+from checklist_app.casework import letter_operations, operations
 from checklist_app.casework.enums import CaseStatus
 from checklist_app.casework.models import Case, Letter, Parent, Pupil
 from checklist_app.data_protection.services import ErasureError, erase_pupil, retention_due
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, make_parent, make_pupil, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield")
+def school_name():
+    return "Oakfield"
 
 
 def _family(school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     case, parents = family_case(school, lead, parents=2,
                                 opened_on=date.today() - timedelta(days=60))
     meeting = held_meeting(case, parents, date.today() - timedelta(days=3))
     signed_contract(meeting, parents)
-    letter = letter_services.draft_letter(case, "contract-outcome", parents[0], None)
+    letter = letter_operations.draft_letter(case, "contract-outcome", parents[0], None, date.today())
     del letter
-    services.add_figure(case, {"period_start": date.today() - timedelta(days=20),
+    operations.add_figure(case, {"period_start": date.today() - timedelta(days=20),
                                "period_end": date.today() - timedelta(days=10),
-                               "attendance_percent": 71.5, "unauthorised_sessions": 4})
+                               "attendance_percent": 71.5, "unauthorised_sessions": 4},
+                             date.today())
     db.session.commit()
     return case
 
@@ -76,14 +77,15 @@ def test_erasure_needs_the_name_and_a_reason(school):
     with pytest.raises(ErasureError, match="reason"):
         erase_pupil(school, None, date.today(), case.pupil_id, case.pupil.full_name, "")
     with pytest.raises(ErasureError, match="no such pupil"):
-        erase_pupil(make_school("Elsewhere"), None, date.today(), case.pupil_id,
+        erase_pupil(SchoolFactory(name="Elsewhere"), None, date.today(), case.pupil_id,
                     case.pupil.full_name, "Valid reason")
     assert db.session.get(Pupil, case.pupil_id) is not None
 
 
 def test_erase_page_for_admins_only(school, client):
     case = _family(school)
-    admin, lead = make_user(school, Role.ADMIN), make_user(school, Role.SENIOR_LEADER)
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    lead = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, lead)
     assert client.get(f"/data-protection/pupils/{case.pupil_id}/erase").status_code == 403
@@ -101,7 +103,6 @@ def test_erase_page_for_admins_only(school, client):
                            data={"confirmation": name, "reason": "Request 17"},
                            follow_redirects=True)
     assert "have been erased" in response.get_data(as_text=True)
-    db.session.expire_all()
     assert db.session.get(Pupil, pupil_id) is None
 
 
@@ -121,7 +122,7 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
     assert {e.pupil.id for e in retention_due(school.id, date.today() + timedelta(days=1))} \
         == {old.pupil_id, recent.pupil_id, still_open.pupil_id}
     app.config["RETENTION_YEARS"] = 6
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     page = client.get("/data-protection/retention").get_data(as_text=True)
@@ -145,7 +146,7 @@ def test_retention_covers_pupils_whatever_their_cases(school, client):
         untouched.pupil_id: "Open case, no activity since 1 May 2018",
         undated.pupil_id: "Closed case without a closing date; last activity on 1 May 2018",
     }
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     page = client.get("/data-protection/retention").get_data(as_text=True)
@@ -158,13 +159,13 @@ def test_erasure_removes_cached_pdfs_and_leaves_no_text_in_the_sqlite_file(schoo
     app.config["REPORT_CACHE_DIR"] = str(tmp_path / "cache")
     case, other = _family(school), _family(school)
     case.pupil.parents[1].first_name = "Xanthippe"
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     letters = []
     for found in (case, other):
-        letter = letter_services.draft_letter(found, "contract-outcome", found.pupil.parents[0],
-                                              None)
+        letter = letter_operations.draft_letter(found, "contract-outcome", found.pupil.parents[0],
+                                                None, date.today())
         letter.body_markdown += "\n\nQuokkasecretphrase for " + found.pupil.last_name
-        letter_services.issue_letter(letter, admin, on=date.today())
+        letter_operations.issue_letter(letter, admin, on=date.today())
         letters.append((found.id, letter.id))
     db.session.commit()
     login(client, admin)
@@ -200,7 +201,7 @@ def test_cache_clear_command(app, tmp_path):
 
 def test_no_personal_data_in_logs(school, client, caplog):
     case = _family(school)
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     caplog.set_level(logging.DEBUG)
     login(client, lead)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from datetime import date
 
 import markdown
 import nh3
@@ -14,10 +15,10 @@ import pytest
 
 from checklist_app import markdown_bounds
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.extensions import db
 from checklist_app.formatting import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_markdown
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.reporting_factories import casework_story, pdf_text
 
 LETTER_LIMIT = 50_000  # LetterForm body: Length(max=50_000), the longest text field
@@ -119,12 +120,13 @@ def test_one_markdown_instance_per_thread_reset_between_uses():
 
 @pytest.fixture
 def letter(app):
-    school = make_school("Oakfield Primary School")
-    lead = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    school = SchoolFactory(name="Oakfield Primary School")
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     db.session.commit()
     story = casework_story(school, lead)
     mum = story["case"].pupil.parents[0]
-    found = letter_services.draft_letter(story["case"], "contract-outcome", mum, None)
+    found = letter_operations.draft_letter(story["case"], "contract-outcome", mum, None,
+                                           date.today())
     db.session.commit()
     return found, lead
 

@@ -20,6 +20,7 @@ from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import School, User
 from checklist_app.casework.enums import CaseStatus
 from checklist_app.casework.models import Case, Contract, Letter, Parent, Pupil
+from checklist_app.errors import Refused
 from checklist_app.extensions import db, utcnow
 from checklist_app.formatting import long_date, to_uk
 from checklist_app.reporting.cache import remove_cached
@@ -27,7 +28,7 @@ from checklist_app.reporting.cache import remove_cached
 DEFAULT_RETENTION_YEARS = 6  # R30: attendance registers are kept for six years
 
 
-class ErasureError(ValueError):
+class ErasureError(Refused):
     """The erasure was not carried out; the message says why."""
 
 

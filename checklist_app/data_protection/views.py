@@ -1,13 +1,13 @@
-"""Administrators' data-protection pages: erase a pupil, closed cases due for retention review."""
+"""Administrators' data-protection pages: erase a pupil; pupils due for retention review."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
+from checklist_app import clock
 from checklist_app.casework.models import Pupil
-from checklist_app.clock import today
+from checklist_app.data_protection.blueprint import bp
 from checklist_app.data_protection.forms import EraseForm
 from checklist_app.data_protection.services import (
     ErasureError,
@@ -16,33 +16,23 @@ from checklist_app.data_protection.services import (
     retention_years,
     wipe_freed_space,
 )
-from checklist_app.extensions import db
+from checklist_app.editing import run
+from checklist_app.loading import scoped
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("data_protection", __name__, url_prefix="/data-protection",
-               template_folder="templates")
-
-
-def _pupil(pupil_id: int) -> Pupil:
-    pupil = db.session.scalar(select(Pupil).where(Pupil.id == pupil_id,
-                                                  Pupil.school_id == current_school().id))
-    return pupil or abort(404)
 
 
 @bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
 @allow(ADMINS)
 def erase(pupil_id: int):
     """Confirm, then erase a pupil and everything about them."""
-    pupil = _pupil(pupil_id)
+    pupil = scoped(current_school(), Pupil, pupil_id)
     form = EraseForm()
     if form.validate_on_submit():
         name = pupil.full_name
         try:
-            erase_pupil(current_school(), current_user, today(), pupil.id,
-                        form.confirmation.data, form.reason.data)
-            db.session.commit()
+            run(lambda: erase_pupil(current_school(), current_user, clock.today(), pupil.id,
+                                    form.confirmation.data, form.reason.data))
         except ErasureError as error:
-            db.session.rollback()
             form.confirmation.errors.append(str(error))
         else:
             wipe_freed_space()
@@ -57,6 +47,6 @@ def erase(pupil_id: int):
 @allow(ADMINS)
 def retention():
     """Pupils and their parents or carers with nothing recorded within the retention period."""
-    entries = retention_due(current_school().id, today())
+    entries = retention_due(current_school().id, clock.today())
     return render_template("data_protection/retention.html", entries=entries,
                            years=retention_years())
