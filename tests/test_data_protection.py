@@ -154,8 +154,9 @@ def test_retention_covers_pupils_whatever_their_cases(school, client):
     assert "Recent Pupil" not in page
 
 
-def test_erasure_removes_cached_pdfs_and_leaves_no_text_in_the_sqlite_file(school, client, app,
-                                                                            tmp_path):
+def _erase_a_pupil_with_printed_letters(school, client, app, tmp_path):
+    """Two families with an issued letter each, both printed (so cached); erase the first
+    through the page. Returns the erased family's texts and the other family's last name."""
     app.config["REPORT_CACHE_DIR"] = str(tmp_path / "cache")
     case, other = _family(school), _family(school)
     case.pupil.parents[1].first_name = "Xanthippe"
@@ -181,12 +182,22 @@ def test_erasure_removes_cached_pdfs_and_leaves_no_text_in_the_sqlite_file(schoo
                            data={"confirmation": name, "reason": "Request 17"})
     assert response.status_code == 302
     assert [p.name.split("-v")[0] for p in cache.glob("*.pdf")] == [f"letter-{letters[1][1]}"]
+    return (last_name, f"Quokkasecretphrase for {last_name}", parent), other_name
+
+
+def test_erasure_removes_the_pupils_cached_pdfs(school, client, app, tmp_path):
+    _erase_a_pupil_with_printed_letters(school, client, app, tmp_path)
+
+
+@pytest.mark.sqlite_only
+def test_erasure_leaves_no_text_in_the_sqlite_file(school, client, app, tmp_path):
+    erased, other_name = _erase_a_pupil_with_printed_letters(school, client, app, tmp_path)
     db.session.remove()
     db.engine.dispose()
     database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     raw = b"".join(path.read_bytes() for path in tmp_path.glob("test.sqlite3*"))
     assert f"Quokkasecretphrase for {other_name}".encode() in raw  # the test can see
-    for text in (last_name, f"Quokkasecretphrase for {last_name}", parent):
+    for text in erased:
         assert text.encode() not in raw, text
     assert database.endswith("test.sqlite3")
 
@@ -211,6 +222,7 @@ def test_no_personal_data_in_logs(school, client, caplog):
     assert case.pupil.last_name not in logged and case.pupil.first_name not in logged
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_zero_deleted_content(app, tmp_path):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
