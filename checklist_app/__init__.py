@@ -161,7 +161,8 @@ def register_cli(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """SQLite: write-ahead log, wait for locks rather than fail, enforce foreign keys."""
+    """SQLite: write-ahead log, wait for locks rather than fail, enforce foreign keys, and zero
+    deleted content (``secure_delete``) so an erased pupil's text does not stay in the file."""
     module = type(dbapi_connection).__module__
     if not module.startswith(("sqlite3", "pysqlite")):
         return
@@ -171,6 +172,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

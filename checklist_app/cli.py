@@ -39,9 +39,10 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
-    from checklist_app.reporting.cli import report_group
+    from checklist_app.reporting.cli import cache_group, report_group
 
     app.cli.add_command(report_group)
+    app.cli.add_command(cache_group)
 
 
 def _school_by_urn(urn: str) -> School:

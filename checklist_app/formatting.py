@@ -6,9 +6,10 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
+
+from checklist_app import markdown_bounds
 
 UK = ZoneInfo("Europe/London")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code",
@@ -39,10 +40,14 @@ def long_datetime(value: datetime | None, empty: str = "") -> str:
 
 
 def sanitise_markdown(text: str | None) -> str:
-    """Markdown to HTML that keeps only an allow-list of tags: no scripts, images or styles."""
+    """Markdown to HTML that keeps only an allow-list of tags: no scripts, images or styles.
+
+    The text is bounded first (see :mod:`checklist_app.markdown_bounds`), so any text renders in
+    linear time and nests no deeper than a PDF can lay out.
+    """
     if not text:
         return ""
-    html = markdown_lib.markdown(text, extensions=["sane_lists"])
+    html = markdown_bounds.render(text)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 

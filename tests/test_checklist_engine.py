@@ -32,7 +32,7 @@ def _broken(old: str, new: str) -> str:
 
 # (name, file text, expected line, expected key, expected words in the message)
 MALFORMED = [
-    ("not yaml", "key: [unclosed\n", 2, "", "not valid YAML"),
+    ("not yaml", "key: [unclosed\n", 2, "key", "not valid YAML"),
     ("not a mapping", "- just\n- a list\n", 1, "", "must be a mapping"),
     ("duplicate item id", _broken("id: bravo", "id: alpha"), 24, "sections[0].items[1].id",
      "duplicate item id 'alpha'"),

@@ -38,12 +38,15 @@ def test_a_good_template_parses_with_its_body():
 
 @pytest.mark.parametrize(("text", "line", "key", "words"), [
     ("Dear parent\n", 1, "", "front matter"),
-    ('---\nstep: "4"\nkey: [oops\n---\nbody\n', 3, "", "not valid YAML"),
+    ('---\nstep: "4"\nkey: [oops\n---\nbody\n', 3, "key", "not valid YAML"),
     (GOOD.replace('step: "4"', 'step: "12"'), 2, "step", "unknown step '12'"),
     (GOOD.replace("key: contract-outcome", "key: Contract Outcome"), 3, "key", "expected form"),
     (GOOD.replace("title: Outcome\n", ""), 2, "title", "required"),
     (GOOD.replace("rule: R14", "rule: R14\nneeds_meting: true"), 6, "needs_meting", "unknown key"),
     (GOOD.replace("rule: R14", "rule: fourteen"), 5, "rule", "expected form"),
+    (GOOD.replace("rule: R14", "rule: R14\nrule: R15"), 6, "rule", "duplicate key 'rule'"),
+    (GOOD.replace("rule: R14", "rule: &r R14\nnotes_for_school: [*r]"), 5,
+     "notes_for_school[0]", "aliases"),
 ])
 def test_bad_templates_name_the_file_line_and_key(text, line, key, words):
     with pytest.raises(DefinitionError) as caught:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import StringConstraints, ValidationError
 
 from checklist_app.checklist_engine.loader import (
@@ -24,6 +23,7 @@ from checklist_app.checklist_engine.loader import (
     is_echo,
     loc_without_unions,
     problem_at,
+    read_yaml,
 )
 from checklist_app.checklist_engine.schema import Slug, Strict, Text
 
@@ -56,14 +56,7 @@ def parse_letter_template(text: str, display: str,
         raise DefinitionError([Problem(display, 1, "", "the file must start with front matter "
                                        "between --- lines")])
     front = "\n" + match.group(1)  # the leading newline keeps the file's line numbers
-    try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise DefinitionError([Problem(display, mark.line + 1 if mark else None, "",
-                                       f"not valid YAML: {getattr(error, 'problem', None) or error}")
-                               ]) from None
+    root, data = read_yaml(front, display)  # strict: file, line and key for any mistake
     if not isinstance(data, dict):
         raise DefinitionError([Problem(display, 2, "", "the front matter must be a mapping of keys")])
     if "body" in data:

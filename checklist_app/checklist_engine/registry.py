@@ -37,6 +37,10 @@ class Registry:
             except DefinitionError as error:
                 registry.problems.extend(error.problems)
                 continue
+            except Exception as error:  # noqa: BLE001 - one bad file never takes the others down
+                registry.problems.append(Problem(str(path), None, "", "could not be read "
+                                                 f"({type(error).__name__}: {error})"))
+                continue
             registry.definitions.setdefault(definition.key, {})[definition.version] = definition
         return registry
 

@@ -1,9 +1,9 @@
-"""Administrators' data-protection pages: erase a pupil, closed cases due for retention review."""
+"""Administrators' data-protection pages: erase a pupil; pupils due for retention review."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import select
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from checklist_app import clock
 from checklist_app.casework.models import Pupil
@@ -14,32 +14,28 @@ from checklist_app.data_protection.services import (
     erase_pupil,
     retention_due,
     retention_years,
+    wipe_freed_space,
 )
 from checklist_app.editing import run
-from checklist_app.extensions import db
+from checklist_app.loading import scoped
 from checklist_app.security import ADMINS, allow, current_school
-
-
-def _pupil(pupil_id: int) -> Pupil:
-    pupil = db.session.scalar(select(Pupil).where(Pupil.id == pupil_id,
-                                                  Pupil.school_id == current_school().id))
-    return pupil or abort(404)
 
 
 @bp.route("/pupils/<int:pupil_id>/erase", methods=["GET", "POST"])
 @allow(ADMINS)
 def erase(pupil_id: int):
     """Confirm, then erase a pupil and everything about them."""
-    pupil = _pupil(pupil_id)
+    pupil = scoped(current_school(), Pupil, pupil_id)
     form = EraseForm()
     if form.validate_on_submit():
         name = pupil.full_name
         try:
-            run(lambda: erase_pupil(current_school().id, pupil.id, form.confirmation.data,
-                                    form.reason.data))
+            run(lambda: erase_pupil(current_school(), current_user, clock.today(), pupil.id,
+                                    form.confirmation.data, form.reason.data))
         except ErasureError as error:
             form.confirmation.errors.append(str(error))
         else:
+            wipe_freed_space()
             flash(f"All records about {name} have been erased. The audit trail keeps a note of "
                   "the erasure without their personal data.", "success")
             return redirect(url_for("data_protection.retention"))
@@ -50,6 +46,7 @@ def erase(pupil_id: int):
 @bp.route("/retention")
 @allow(ADMINS)
 def retention():
-    """Closed cases older than the retention period, for review."""
-    cases = retention_due(current_school().id, clock.today())
-    return render_template("data_protection/retention.html", cases=cases, years=retention_years())
+    """Pupils and their parents or carers with nothing recorded within the retention period."""
+    entries = retention_due(current_school().id, clock.today())
+    return render_template("data_protection/retention.html", entries=entries,
+                           years=retention_years())

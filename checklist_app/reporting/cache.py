@@ -86,3 +86,14 @@ def clear_cache() -> int:
         path.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def remove_cached(kind: str, record_ids: list[int]) -> int:
+    """Remove every cached PDF of these records of one kind (returns how many)."""
+    folder = cache_dir()
+    removed = 0
+    for record_id in record_ids:
+        for path in folder.glob(f"{kind}-{int(record_id)}-v*.pdf"):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

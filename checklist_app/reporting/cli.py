@@ -69,3 +69,17 @@ def case_report(case_id: str, output: str) -> None:
     except ReportError as error:
         raise click.ClickException(str(error)) from None
     _write(case_reports.evidence_pack_pdf(case, clock.today()), output)
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """The cache of finished report PDFs."""
+
+
+@cache_group.command("clear")
+@with_appcontext
+def cache_clear() -> None:
+    """Delete every cached PDF (they are made again when next downloaded)."""
+    from checklist_app.reporting.cache import cache_dir, clear_cache
+
+    click.echo(f"Removed {clear_cache()} cached PDF(s) from {cache_dir()}.")

@@ -99,6 +99,10 @@ def check_plain(value: Any, where: str = "context") -> None:
 def html_to_pdf(html: str) -> bytes:
     """Convert our rendered HTML to PDF, every resource going through ``link_callback``."""
     out = io.BytesIO()
+    # html5lib makes a separate text node of every character reference, and xhtml2pdf spends a
+    # fragment on each: a ">" needs no escaping in HTML, so give it plainly (a run of quote
+    # marks stays one piece of text). "&amp;gt;" is left alone: its "&" is not next to "gt;".
+    html = html.replace("&gt;", ">")
     # ``path`` names a document inside the assets folder so that relative URIs belong there.
     status = pisa.CreatePDF(html, dest=out, path=str(ASSETS_DIR / "report.html"),
                             link_callback=link_callback, resource_policy=RESOURCE_POLICY,
