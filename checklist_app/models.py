@@ -17,3 +17,10 @@ from checklist_app.casework.models import (  # noqa: F401
 )
 from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401
 from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401
+from checklist_app.register.models import (  # noqa: F401
+    ColumnMapping,
+    ImportRun,
+    RollDetails,
+    SessionMark,
+    TypedWeek,
+)

@@ -1,0 +1,149 @@
+"""Figures from the register for pages, the command line and casework.
+
+The aggregation happens in SQL (one ``GROUP BY pupil, week`` query with a conditional sum per
+category), so no page loads every mark. Casework calls :func:`pupil_summary` (baseline, current
+attendance, improvement, the worst 10-school-week window) and :func:`unauthorised_sessions`
+(unauthorised sessions inside a contract's review period).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+
+from checklist_app.extensions import db
+from checklist_app.register import calc
+from checklist_app.register.codes import Category, code_set
+from checklist_app.register.models import SessionMark, TypedWeek
+
+LOOK_BACK = timedelta(weeks=30)  # windows may begin in the previous school year (R34)
+
+
+@dataclass(frozen=True)
+class PupilFigures:
+    """One pupil's figures over a period, with the windows behind the penalty-notice flag."""
+
+    pupil_id: int
+    start: date
+    end: date
+    weeks: tuple[calc.Week, ...]
+    attendance: float | None
+    possible: int
+    unauthorised: int
+    worst: calc.Window | None
+    latest: calc.Window | None
+    baseline: float | None = None
+
+    @property
+    def persistent(self) -> bool:
+        """Persistent absence over the period (R28)."""
+        return calc.is_persistent(self.attendance)
+
+    @property
+    def severe(self) -> bool:
+        """Severe absence over the period (R28)."""
+        return calc.is_severe(self.attendance)
+
+    @property
+    def worst_unauthorised(self) -> int:
+        """The most unauthorised sessions in any 10-school-week window ending in the period."""
+        return self.worst.unauthorised if self.worst else 0
+
+    @property
+    def penalty_threshold(self) -> bool:
+        """Whether any such window reached 10 unauthorised sessions (R29, R34)."""
+        return bool(self.worst and self.worst.reaches_threshold)
+
+    @property
+    def improvement(self) -> float | None:
+        """Percentage points above (or below) the baseline (R21)."""
+        return calc.improvement(self.baseline, self.attendance)
+
+    @property
+    def at_risk(self) -> bool:
+        """Whether the pupil crossed any threshold."""
+        return self.persistent or self.penalty_threshold
+
+
+def _count(codes: list[str]):
+    return func.sum(case((SessionMark.code.in_(codes), 1), else_=0))
+
+
+def weekly(school_id: int, start: date, end: date,
+           pupil_ids: list[int] | None = None) -> dict[int, list[calc.Week]]:
+    """Each pupil's weeks between ``start`` and ``end``: marks first, typed weeks where none."""
+    codes = code_set()
+    possible = [c.code for c in codes.codes if c.category.possible]
+    attended = [c.code for c in codes.codes if c.category.attended]
+    unauthorised = codes.codes_in(Category.UNAUTHORISED)
+    query = (select(SessionMark.pupil_id, SessionMark.week_start, _count(possible), _count(attended),
+                    _count(unauthorised))
+             .where(SessionMark.school_id == school_id, SessionMark.date >= start,
+                    SessionMark.date <= end)
+             .group_by(SessionMark.pupil_id, SessionMark.week_start))
+    typed_query = select(TypedWeek).where(
+        TypedWeek.school_id == school_id, TypedWeek.withdrawn.is_(False),
+        TypedWeek.week_start >= calc.monday(start), TypedWeek.week_start <= end)
+    if pupil_ids is not None:
+        query = query.where(SessionMark.pupil_id.in_(pupil_ids))
+        typed_query = typed_query.where(TypedWeek.pupil_id.in_(pupil_ids))
+    marked: dict[int, list[calc.Week]] = defaultdict(list)
+    for pupil_id, week_start, pos, att, unauth in db.session.execute(query):
+        marked[pupil_id].append(calc.Week(week_start, int(pos or 0), int(att or 0), int(unauth or 0)))
+    typed: dict[int, list[calc.Week]] = defaultdict(list)
+    for row in db.session.scalars(typed_query):
+        typed[row.pupil_id].append(calc.Week(row.week_start, row.possible_sessions,
+                                             row.attended_sessions, row.unauthorised_sessions))
+    return {pid: calc.merge(marked.get(pid, []), typed.get(pid, [])) for pid in {*marked, *typed}}
+
+
+def figures_from_weeks(pupil_id: int, weeks: list[calc.Week], start: date, end: date,
+                       baseline: float | None = None) -> PupilFigures:
+    """A pupil's figures for ``start``..``end`` from weeks that may reach further back."""
+    inside = calc.between(weeks, start, end)
+    return PupilFigures(
+        pupil_id=pupil_id, start=start, end=end, weeks=tuple(inside),
+        attendance=calc.percent(inside), possible=sum(w.possible for w in inside),
+        unauthorised=sum(w.unauthorised for w in inside),
+        worst=calc.worst_window(weeks, ending_on_or_after=start),
+        latest=calc.latest_window(weeks), baseline=baseline)
+
+
+def pupil_summary(school_id: int, pupil_id: int, start: date, end: date,
+                  baseline: float | None = None) -> PupilFigures:
+    """One pupil's figures over any range (R28, R33, R34), with improvement on ``baseline`` (R21)."""
+    weeks = weekly(school_id, start - LOOK_BACK, end, [pupil_id]).get(pupil_id, [])
+    return figures_from_weeks(pupil_id, weeks, start, end, baseline)
+
+
+def school_figures(school_id: int, start: date, end: date) -> dict[int, PupilFigures]:
+    """Every pupil's figures over a range, from one aggregate query."""
+    by_pupil = weekly(school_id, start - LOOK_BACK, end)
+    return {pid: figures_from_weeks(pid, weeks, start, end) for pid, weeks in by_pupil.items()}
+
+
+def year_to_date(day: date) -> tuple[date, date]:
+    """The school year so far: 1 September to ``day``."""
+    return calc.school_year_start(day), day
+
+
+def unauthorised_sessions(school_id: int, pupil_id: int, start: date, end: date) -> int:
+    """Unauthorised sessions between two dates, counted from the marks (R13)."""
+    codes = code_set().codes_in(Category.UNAUTHORISED)
+    return int(db.session.scalar(select(func.count()).where(
+        SessionMark.school_id == school_id, SessionMark.pupil_id == pupil_id,
+        SessionMark.date >= start, SessionMark.date <= end, SessionMark.code.in_(codes))) or 0)
+
+
+def unauthorised_marks(school_id: int, pupil_id: int, start: date,
+                       end: date) -> list[tuple[date, str, str]]:
+    """The unauthorised sessions (date, AM/PM, code) that make up a window, in order."""
+    codes = code_set().codes_in(Category.UNAUTHORISED)
+    return [tuple(r) for r in db.session.execute(
+        select(SessionMark.date, SessionMark.session, SessionMark.code).where(
+            SessionMark.school_id == school_id, SessionMark.pupil_id == pupil_id,
+            SessionMark.date >= start, SessionMark.date <= end, SessionMark.code.in_(codes))
+        .order_by(SessionMark.date, SessionMark.session))]
