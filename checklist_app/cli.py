@@ -41,6 +41,9 @@ def register_commands(app: Flask) -> None:
     from checklist_app.reporting.cli import report_group
 
     app.cli.add_command(report_group)
+    from checklist_app.register.cli import register_group
+
+    app.cli.add_command(register_group)
 
 
 def _school_by_urn(urn: str) -> School:

@@ -16,7 +16,6 @@ from checklist_app.casework.models import (  # noqa: F401
     Signature,
 )
 from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401
-from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401
 from checklist_app.register.models import (  # noqa: F401
     ColumnMapping,
     ImportRun,
@@ -24,3 +23,4 @@ from checklist_app.register.models import (  # noqa: F401
     SessionMark,
     TypedWeek,
 )
+from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401

@@ -7,8 +7,8 @@ so this module stays pure and testable on its own.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -115,6 +115,7 @@ class MarksResult:
 def open_table(stream: IO[bytes], file_name: str) -> Table:
     """Read a CSV or XLSX file's header row; data rows are streamed as they are iterated."""
     lower = file_name.lower()
+    book = None
     if lower.endswith(".xlsx"):
         try:
             book = load_workbook(stream, read_only=True, data_only=True)
@@ -122,8 +123,7 @@ def open_table(stream: IO[bytes], file_name: str) -> Table:
             raise FileProblem("This is not a readable Excel (.xlsx) file.") from error
         rows: Iterator[Iterable[Any]] = book.active.iter_rows(values_only=True)
     elif lower.endswith(".csv"):
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-        rows = csv.reader(text)
+        rows = csv.reader(codecs.iterdecode(stream, "utf-8-sig", errors="replace"))
     else:
         raise FileProblem("Please choose a CSV (.csv) or Excel (.xlsx) file.")
     header = next(iter(rows), None)
@@ -132,10 +132,14 @@ def open_table(stream: IO[bytes], file_name: str) -> Table:
     headers = [str(h or "").strip() for h in header]
 
     def data() -> Iterator[tuple[int, list[Any]]]:
-        for number, cells in enumerate(rows, start=2):
-            values = list(cells)
-            if any(v not in (None, "") for v in values):
-                yield number, values
+        try:
+            for number, cells in enumerate(rows, start=2):
+                values = list(cells)
+                if any(v not in (None, "") for v in values):
+                    yield number, values
+        finally:
+            if book is not None:
+                book.close()
 
     return Table(headers, data())
 
