@@ -68,7 +68,8 @@ def test_every_problem_has_its_row_and_column(app, school, tmp_path):
 def test_reimport_replaces_only_those_sessions(app, school, tmp_path):
     upn = load_roll(school, tmp_path, count=1)[0]["UPN"]
     first = "UPN,Date,Session,Mark\n" + "".join(
-        f"{upn},{d:02d}/02/2026,{s},{'/' if s == 'AM' else chr(92)}\n" for d in (2, 3, 4) for s in ("AM", "PM"))
+        f"{upn},{d:02d}/02/2026,{s},{'/' if s == 'AM' else chr(92)}\n"
+        for d in (2, 3, 4) for s in ("AM", "PM"))
     assert import_text(school, first).ok
     assert _marks() == 6
     again = import_text(school, first)
@@ -114,7 +115,8 @@ def test_cli_import_dry_run_problems_and_at_risk(app, school, tmp_path):
         assert "bad.csv: row 2, column D (Mark): F is not an attendance code" in result.output
         upn = rows[0]["UPN"]
         body = "".join(f"{upn},{d.strftime('%d/%m/%Y')},{s},O\n"
-                       for d in generator.school_days(date(2026, 1, 5), date(2026, 1, 9)) for s in ("AM", "PM"))
+                       for d in generator.school_days(date(2026, 1, 5), date(2026, 1, 9))
+                       for s in ("AM", "PM"))
         marks = write(tmp_path / "m.csv", "Pupil,Day,AM/PM,Code\n" + body)
         args = ["register", "import", school.urn, str(marks), "--map", "Pupil=upn", "--map", "Day=date"]
         result = runner.invoke(args=[*args, "--dry-run"])
