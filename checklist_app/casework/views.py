@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -131,7 +132,8 @@ def case_page(case_id: int):
 def open_case(pupil_id: int):
     """Open a case for a pupil."""
     pupil = services.scoped(Pupil, pupil_id)
-    form = CaseForm(data=None if request.method == "POST" else {"opened_on": date.today()})
+    form = CaseForm(data=None if request.method == "POST" else {
+        "opened_on": date.today(), "baseline_attendance": baseline_from_register()})
     form.lead_user_id.choices = choice_list(staff_choices())
     if form.validate_on_submit():
         try:
@@ -143,6 +145,15 @@ def open_case(pupil_id: int):
         return redirect(url_for("casework.case_page", case_id=case.id))
     return form_page(form, f"Open a case for {pupil.full_name}", _pupil_url(pupil),
                      400 if form.errors else 200, submit="Open the case")
+
+
+def baseline_from_register() -> Decimal | None:
+    """The baseline the register page passes as ``?baseline=87.5`` (computed from the marks)."""
+    try:
+        value = Decimal(request.args.get("baseline", ""))
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and 0 <= value <= 100 else None
 
 
 def _pupil_url(pupil: Pupil) -> str:

@@ -91,7 +91,7 @@ def generate_marks(upns: list[str], start: date, end: date,
         miss, unexplained, holiday = _pattern(rng)
         trip_from = rng.randrange(len(days)) if holiday and len(days) > 10 else -1
         for index, day in enumerate(days):
-            if 0 <= index - trip_from < 5:
+            if trip_from >= 0 and 0 <= index - trip_from < 5:
                 yield upn, day, "AM", "G"
                 yield upn, day, "PM", "G"
                 continue
