@@ -1,0 +1,76 @@
+"""The demo register (quickstart) and the charts: SVG with escaped text, the PDF bar table, and a
+constant number of statements on the register pages as marks grow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import time_machine
+from sqlalchemy import event, func, select
+
+from checklist_app.auth.models import Role
+from checklist_app.extensions import db
+from checklist_app.register import charts, demo
+from checklist_app.register.atrisk import at_risk
+from checklist_app.register.models import SessionMark
+from tests.factories import login, make_school, make_user
+
+TODAY = date(2026, 2, 10)
+
+
+def test_demo_register_has_pupils_at_risk_and_runs_once(app, school):
+    notes = []
+    demo.load_demo(school, TODAY, notes.append)
+    db.session.commit()
+    marks = db.session.scalar(select(func.count()).select_from(SessionMark))
+    assert marks > demo.DEMO_PUPILS * 300
+    assert at_risk(school.id, TODAY)
+    demo.load_demo(school, TODAY, notes.append)
+    assert db.session.scalar(select(func.count()).select_from(SessionMark)) == marks
+    assert "already has marks" in notes[-1]
+
+
+def test_svg_escapes_names_and_pdf_bars_carry_the_numbers():
+    chart = charts.Chart("Weekly attendance of <script>", ["1 Sep", "8 Sep"],
+                         [charts.Series("Attendance", [95.0, None])], [(90.0, "90%")])
+    svg = str(charts.line_chart(chart, "c"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.startswith("<svg")
+    assert "stroke-dasharray" in svg  # the reference line
+    bars = str(charts.pdf_bars(chart))
+    assert "95.0%" in bars and "no sessions" in bars and "<svg" not in bars
+    assert str(charts.bar_chart(chart, "b")).count("<rect") >= 2
+
+
+def _statements(client, url: str) -> int:
+    count = 0
+
+    def seen(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    return count
+
+
+def test_statements_per_page_do_not_grow_with_marks(app, client):
+    small, large = make_school("Small"), make_school("Large")
+    with time_machine.travel(TODAY):
+        demo.DEMO_PUPILS, saved = 10, demo.DEMO_PUPILS
+        try:
+            demo.load_demo(small, TODAY, lambda _m: None)
+            demo.DEMO_PUPILS = 60
+            demo.load_demo(large, TODAY, lambda _m: None)
+        finally:
+            demo.DEMO_PUPILS = saved
+        counts = {}
+        for school in (small, large):
+            user = make_user(school, Role.SENIOR_LEADER)
+            db.session.commit()
+            login(client, user)
+            counts[school.name] = [_statements(client, u) for u in ("/register/", "/register/at-risk")]
+            client.get("/logout")
+    assert counts["Small"] == counts["Large"]
