@@ -19,6 +19,7 @@ from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheck
 from checklist_app.register.models import (  # noqa: F401
     ColumnMapping,
     ImportRun,
+    RegisterWeek,
     RollDetails,
     SessionMark,
     TypedWeek,

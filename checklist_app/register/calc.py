@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 PERSISTENT_AT = 90.0  # attendance at or below this is persistent absence (R28)
 SEVERE_AT = 50.0  # attendance at or below this is severe absence (R28)
@@ -16,9 +17,8 @@ WINDOW_WEEKS = 10  # R29, R34
 PENALTY_SESSIONS = 10  # R29
 
 
-@dataclass(frozen=True)
-class Week:
-    """One pupil's sessions in one week (Monday ``week_start``)."""
+class Week(NamedTuple):
+    """One pupil's sessions in one week (Monday ``week_start``); a tuple, as pages build many."""
 
     week_start: date
     possible: int
@@ -84,7 +84,10 @@ def is_severe(attendance: float | None) -> bool:
 
 def school_weeks(weeks: Iterable[Week]) -> list[Week]:
     """The weeks with at least one possible session, in date order."""
-    return sorted((w for w in weeks if w.possible > 0), key=lambda w: w.week_start)
+    found = [w for w in weeks if w.possible > 0]
+    if any(found[i].week_start > found[i + 1].week_start for i in range(len(found) - 1)):
+        found.sort(key=lambda w: w.week_start)
+    return found
 
 
 def windows(weeks: Iterable[Week], size: int = WINDOW_WEEKS) -> list[Window]:
@@ -104,13 +107,18 @@ def worst_window(weeks: Iterable[Week], ending_on_or_after: date | None = None,
     ``ending_on_or_after`` limits the search to windows that end in the period of interest while
     still letting them begin in an earlier term or school year.
     """
-    best: Window | None = None
-    for window in windows(weeks, size):
-        if ending_on_or_after and window.weeks[-1].week_start < monday(ending_on_or_after):
-            continue
-        if best is None or window.unauthorised >= best.unauthorised:
-            best = window
-    return best
+    ordered = school_weeks(weeks)
+    if len(ordered) <= size:
+        return Window(tuple(ordered)) if ordered else None
+    limit = monday(ending_on_or_after) if ending_on_or_after else None
+    running = sum(w.unauthorised for w in ordered[:size])
+    best_end, best_total = -1, -1
+    for end in range(size - 1, len(ordered)):  # sliding sum: one pass, whatever the length
+        if end >= size:
+            running += ordered[end].unauthorised - ordered[end - size].unauthorised
+        if (limit is None or ordered[end].week_start >= limit) and running >= best_total:
+            best_end, best_total = end, running
+    return Window(tuple(ordered[best_end - size + 1:best_end + 1])) if best_end >= 0 else None
 
 
 def latest_window(weeks: Iterable[Week], size: int = WINDOW_WEEKS) -> Window | None:
@@ -163,6 +171,8 @@ def terms(year_start: date) -> list[tuple[str, date, date]]:
 
 def merge(marked: Sequence[Week], typed: Sequence[Week]) -> list[Week]:
     """Weeks from marks, plus typed weeks for the weeks that have no marks."""
+    if not typed:
+        return sorted(marked, key=lambda w: w.week_start)
     have = {w.week_start for w in marked}
     return sorted([*marked, *(w for w in typed if w.week_start not in have)],
                   key=lambda w: w.week_start)

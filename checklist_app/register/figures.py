@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 from checklist_app.extensions import db
 from checklist_app.register import calc
 from checklist_app.register.codes import Category, code_set
-from checklist_app.register.models import SessionMark, TypedWeek
+from checklist_app.register.models import RegisterWeek, SessionMark, TypedWeek
 
 LOOK_BACK = timedelta(weeks=30)  # windows may begin in the previous school year (R34)
 
@@ -72,23 +72,35 @@ def _count(codes: list[str]):
     return func.sum(case((SessionMark.code.in_(codes), 1), else_=0))
 
 
+def week_sums() -> list:
+    """Possible, attended and unauthorised sessions as SQL sums over marks (R32, R33)."""
+    codes = code_set()
+    return [_count([c.code for c in codes.codes if c.category.possible]),
+            _count([c.code for c in codes.codes if c.category.attended]),
+            _count(codes.codes_in(Category.UNAUTHORISED))]
+
+
 def weekly(school_id: int, start: date, end: date,
            pupil_ids: list[int] | None = None) -> dict[int, list[calc.Week]]:
-    """Each pupil's weeks between ``start`` and ``end``: marks first, typed weeks where none."""
-    codes = code_set()
-    possible = [c.code for c in codes.codes if c.category.possible]
-    attended = [c.code for c in codes.codes if c.category.attended]
-    unauthorised = codes.codes_in(Category.UNAUTHORISED)
-    query = (select(SessionMark.pupil_id, SessionMark.week_start, _count(possible), _count(attended),
-                    _count(unauthorised))
-             .where(SessionMark.school_id == school_id, SessionMark.date >= start,
-                    SessionMark.date <= end)
-             .group_by(SessionMark.pupil_id, SessionMark.week_start))
+    """Each pupil's weeks between ``start`` and ``end``: marks first, typed weeks where none.
+
+    For named pupils the marks are summed to the exact dates; for the whole school the weekly
+    summaries kept by each import are read (whole weeks from the Monday of ``start``).
+    """
+    if pupil_ids is None:
+        query = select(RegisterWeek.pupil_id, RegisterWeek.week_start, RegisterWeek.possible,
+                       RegisterWeek.attended, RegisterWeek.unauthorised).where(
+            RegisterWeek.school_id == school_id, RegisterWeek.week_start >= calc.monday(start),
+            RegisterWeek.week_start <= end).order_by(RegisterWeek.pupil_id, RegisterWeek.week_start)
+    else:
+        query = (select(SessionMark.pupil_id, SessionMark.week_start, *week_sums())
+                 .where(SessionMark.school_id == school_id, SessionMark.date >= start,
+                        SessionMark.date <= end, SessionMark.pupil_id.in_(pupil_ids))
+                 .group_by(SessionMark.pupil_id, SessionMark.week_start))
     typed_query = select(TypedWeek).where(
         TypedWeek.school_id == school_id, TypedWeek.withdrawn.is_(False),
         TypedWeek.week_start >= calc.monday(start), TypedWeek.week_start <= end)
     if pupil_ids is not None:
-        query = query.where(SessionMark.pupil_id.in_(pupil_ids))
         typed_query = typed_query.where(TypedWeek.pupil_id.in_(pupil_ids))
     marked: dict[int, list[calc.Week]] = defaultdict(list)
     for pupil_id, week_start, pos, att, unauth in db.session.execute(query):

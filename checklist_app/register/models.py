@@ -32,9 +32,27 @@ class SessionMark(db.Model):
         ForeignKey("import_run.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (
-        Index("ix_session_mark_school_week", "school_id", "week_start", "pupil_id"),
+        Index("ix_session_mark_school_week", "school_id", "pupil_id", "week_start", "code"),
         Index("ix_session_mark_school_date", "school_id", "date"),
     )
+
+
+class RegisterWeek(db.Model):
+    """A summary kept by each import: one pupil's session counts for one week, by category.
+
+    Pages read these (about a tenth as many rows as marks) instead of the marks; an import
+    recomputes the weeks it touched in one ``INSERT ... SELECT ... GROUP BY``.
+    """
+
+    __tablename__ = "register_week"
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    possible: Mapped[int]
+    attended: Mapped[int]
+    unauthorised: Mapped[int]
+
+    __table_args__ = (Index("ix_register_week_school_week", "school_id", "week_start"),)
 
 
 class RollDetails(Audited, db.Model):

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from checklist_app.auth.models import School, User
 from checklist_app.casework.models import Pupil
 from checklist_app.extensions import db
 from checklist_app.register import calc
-from checklist_app.register.models import ColumnMapping, ImportRun, RollDetails, SessionMark, TypedWeek
+from checklist_app.register.models import (
+    ColumnMapping,
+    ImportRun,
+    RegisterWeek,
+    RollDetails,
+    SessionMark,
+    TypedWeek,
+)
 from checklist_app.register.parsing import MarksResult, RollRow
 
 CHUNK = 20_000
@@ -104,11 +111,31 @@ def import_marks(school: School, user: User | None, today: date, file_name: str,
                 batch = []
     if batch:
         db.session.execute(statement, batch)
+    if first is not None:
+        refresh_weeks(school.id, list(ids.values()), calc.monday(first), calc.monday(last))
     run.rows_read = result.rows_read
     run.marks_written = result.mark_count
     run.first_date, run.last_date = first, last
     db.session.flush()
     return run
+
+
+def refresh_weeks(school_id: int, pupil_ids: list[int], first_week: date, last_week: date) -> None:
+    """Recompute the weekly summaries of these pupils' weeks from their marks (one statement)."""
+    from checklist_app.register.figures import week_sums
+
+    for start in range(0, len(pupil_ids), 5000):
+        chunk = pupil_ids[start:start + 5000]
+        db.session.execute(delete(RegisterWeek).where(
+            RegisterWeek.school_id == school_id, RegisterWeek.pupil_id.in_(chunk),
+            RegisterWeek.week_start >= first_week, RegisterWeek.week_start <= last_week))
+        summary = (select(SessionMark.pupil_id, SessionMark.week_start, SessionMark.school_id,
+                          *week_sums())
+                   .where(SessionMark.school_id == school_id, SessionMark.pupil_id.in_(chunk),
+                          SessionMark.week_start >= first_week, SessionMark.week_start <= last_week)
+                   .group_by(SessionMark.pupil_id, SessionMark.week_start, SessionMark.school_id))
+        db.session.execute(insert(RegisterWeek).from_select(
+            ["pupil_id", "week_start", "school_id", "possible", "attended", "unauthorised"], summary))
 
 
 def remember_mapping(school: School, user: User | None, today: date, kind: str,

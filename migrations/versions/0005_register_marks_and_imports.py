@@ -51,6 +51,20 @@ def upgrade():
     with op.batch_alter_table('import_run', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_import_run_school_id'), ['school_id'], unique=False)
 
+    op.create_table('register_week',
+    sa.Column('pupil_id', sa.Integer(), nullable=False),
+    sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('possible', sa.Integer(), nullable=False),
+    sa.Column('attended', sa.Integer(), nullable=False),
+    sa.Column('unauthorised', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_register_week_pupil_id_pupil'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_register_week_school_id_school'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('pupil_id', 'week_start', name=op.f('pk_register_week'))
+    )
+    with op.batch_alter_table('register_week', schema=None) as batch_op:
+        batch_op.create_index('ix_register_week_school_week', ['school_id', 'week_start'], unique=False)
+
     op.create_table('roll_details',
     sa.Column('pupil_id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -82,7 +96,7 @@ def upgrade():
     with op.batch_alter_table('session_mark', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_mark_import_run_id'), ['import_run_id'], unique=False)
         batch_op.create_index('ix_session_mark_school_date', ['school_id', 'date'], unique=False)
-        batch_op.create_index('ix_session_mark_school_week', ['school_id', 'week_start', 'pupil_id'], unique=False)
+        batch_op.create_index('ix_session_mark_school_week', ['school_id', 'pupil_id', 'week_start', 'code'], unique=False)
 
     op.create_table('typed_week',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -124,6 +138,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_roll_details_school_id'))
 
     op.drop_table('roll_details')
+    with op.batch_alter_table('register_week', schema=None) as batch_op:
+        batch_op.drop_index('ix_register_week_school_week')
+
+    op.drop_table('register_week')
     with op.batch_alter_table('import_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_run_school_id'))
 
