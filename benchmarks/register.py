@@ -12,6 +12,7 @@ pupils-at-risk page and the school overview (both charts) the median time and SQ
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -103,7 +104,13 @@ def run(pupils: int, postgres: str | None) -> None:
             roll = generator.generate_roll(pupils, seed=7)
             roll_path = generator.write_roll_csv(folder / "roll.csv", roll)
             read, write, _ = _import(school, roll_path)
-            print(f"Database: {db.engine.dialect.name}; pupils: {pupils}")
+            started = time.perf_counter()
+            for _ in range(10**6):
+                pass
+            loop = (time.perf_counter() - started) * 1000
+            print(f"Database: {db.engine.dialect.name}; pupils: {pupils}; load average "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; an empty million-step "
+                  f"Python loop took {loop:.0f} ms (about 20 ms on an idle machine)")
             print(f"Roll import: read {read:.2f} s, write {write:.2f} s")
             marks_path = generator.write_marks_csv(folder / "marks.csv", generator.generate_marks(
                 [r["UPN"] for r in roll], date(2024, 9, 1), TODAY, seed=7))

@@ -117,10 +117,15 @@ def _summarise(name: str, group: list[PupilFigures]) -> CohortRow:
     return CohortRow(name, len(group), calc.percent(weeks), rate)
 
 
-def cohort_summary(school_id: int, as_of: date) -> tuple[list[CohortRow], list[CohortRow]]:
-    """Rows per cohort (all pupils first) and per year group, for the year to date."""
-    start, end = year_to_date(as_of)
-    figures = school_figures(school_id, start, end)
+def cohort_summary(school_id: int, as_of: date, figures: dict[int, PupilFigures] | None = None
+                   ) -> tuple[list[CohortRow], list[CohortRow]]:
+    """Rows per cohort (all pupils first) and per year group, for the year to date.
+
+    ``figures`` may be passed when the caller already computed the year to date's figures.
+    """
+    if figures is None:
+        start, end = year_to_date(as_of)
+        figures = school_figures(school_id, start, end)
     entries = roll(school_id)
     present = [(entries[pid], f) for pid, f in figures.items() if pid in entries]
     cohorts = [_summarise("All pupils", [f for _e, f in present])]

@@ -6,10 +6,10 @@ commits: the view or command that called it commits once (or rolls back).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from checklist_app.auth.models import School, User
 from checklist_app.casework.models import Pupil
@@ -46,42 +46,80 @@ def import_roll(school: School, user: User | None, today: date, file_name: str,
     run = _run(school, user, "roll", file_name)
     pupils = {p.upn: p for p in db.session.scalars(
         select(Pupil).where(Pupil.school_id == school.id, Pupil.upn.in_([r.upn for r in rows])))}
-    details = {d.pupil_id: d for d in db.session.scalars(
-        select(RollDetails).where(RollDetails.school_id == school.id))}
     for row in rows:
         pupil = pupils.get(row.upn)
         values = {"last_name": row.surname, "first_name": row.forename,
                   "date_of_birth": row.date_of_birth, "year_group": row.year_group}
         if pupil is None:
-            pupil = Pupil(school_id=school.id, upn=row.upn, **values)
-            db.session.add(pupil)
+            pupils[row.upn] = Pupil(school_id=school.id, upn=row.upn, **values)
+            db.session.add(pupils[row.upn])
             run.pupils_created += 1
         elif any(getattr(pupil, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(pupil, key, value)
             run.pupils_updated += 1
+    db.session.flush()
+    details = {d.pupil_id: d for d in db.session.scalars(
+        select(RollDetails).where(RollDetails.school_id == school.id))}
+    for row in rows:
         flags = {k: v for k, v in row.flags.items() if v is not None}
-        if flags:
-            db.session.flush()
-            record = details.get(pupil.id)
-            if record is None:
-                record = RollDetails(pupil_id=pupil.id, school_id=school.id)
-                db.session.add(record)
-                details[pupil.id] = record
-            for key, value in flags.items():
+        if not flags:
+            continue
+        pupil_id = pupils[row.upn].id
+        record = details.get(pupil_id)
+        if record is None:
+            record = details[pupil_id] = RollDetails(pupil_id=pupil_id, school_id=school.id)
+            db.session.add(record)
+        for key, value in flags.items():
+            if getattr(record, key) != value:
                 setattr(record, key, value)
     run.rows_read = len(rows)
     db.session.flush()
     return run
 
 
-def _upsert(rows: list[dict]):
-    table = SessionMark.__table__
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=["pupil_id", "date", "session"],
-        set_={"code": statement.excluded.code, "import_run_id": statement.excluded.import_run_id})
+COPY_INCOMING = ("COPY incoming_mark (pupil_id, date, session, code, school_id, week_start, "
+                 "import_run_id) FROM STDIN")
+UPSERT_FROM_COPY = (
+    "INSERT INTO session_mark (pupil_id, date, session, code, school_id, week_start, import_run_id) "
+    "SELECT pupil_id, date, session, code, school_id, week_start, import_run_id FROM incoming_mark "
+    "ON CONFLICT (pupil_id, date, session) DO UPDATE SET code = excluded.code, "
+    "import_run_id = excluded.import_run_id")
+UPSERT_VALUES = (
+    "INSERT INTO session_mark (pupil_id, date, session, code, school_id, week_start, import_run_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (pupil_id, date, session) DO UPDATE SET code = excluded.code, "
+    "import_run_id = excluded.import_run_id")
+
+
+def _write_marks(rows: Iterator[tuple]) -> None:
+    """Upsert marks in bulk: COPY into a temporary table on PostgreSQL, executemany on SQLite."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS incoming_mark")
+            cursor.execute("CREATE TEMPORARY TABLE incoming_mark (pupil_id integer, date date, "
+                           "session varchar(2), code varchar(3), school_id integer, "
+                           "week_start date, import_run_id integer) ON COMMIT DROP")
+            with cursor.copy(COPY_INCOMING) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(UPSERT_FROM_COPY)
+            cursor.execute("DROP TABLE incoming_mark")
+        return
+    cursor = raw.cursor()
+    try:
+        batch = []
+        for pupil_id, day, session, code, school_id, week, run_id in rows:
+            batch.append((pupil_id, day.isoformat(), session, code, school_id, week.isoformat(), run_id))
+            if len(batch) >= CHUNK:
+                cursor.executemany(UPSERT_VALUES, batch)
+                batch = []
+        if batch:
+            cursor.executemany(UPSERT_VALUES, batch)
+    finally:
+        cursor.close()
 
 
 def import_marks(school: School, user: User | None, today: date, file_name: str,
@@ -97,20 +135,16 @@ def import_marks(school: School, user: User | None, today: date, file_name: str,
         run.marks_replaced = int(db.session.scalar(select(func.count()).select_from(SessionMark).where(
             SessionMark.school_id == school.id, SessionMark.pupil_id.in_(list(ids.values())),
             SessionMark.date >= first, SessionMark.date <= last)) or 0)
-    statement = _upsert([])
-    batch: list[dict] = []
     mondays: dict[date, date] = {}
-    for upn, marks in result.marks.items():
-        pupil_id = ids[upn]
-        for (day, session), code in marks.items():
-            week = mondays.get(day) or mondays.setdefault(day, calc.monday(day))
-            batch.append({"pupil_id": pupil_id, "date": day, "session": session, "code": code,
-                          "school_id": school.id, "week_start": week, "import_run_id": run.id})
-            if len(batch) >= CHUNK:
-                db.session.execute(statement, batch)
-                batch = []
-    if batch:
-        db.session.execute(statement, batch)
+
+    def rows() -> Iterator[tuple]:
+        for upn, marks in result.marks.items():
+            pupil_id = ids[upn]
+            for (day, session), code in marks.items():
+                week = mondays.get(day) or mondays.setdefault(day, calc.monday(day))
+                yield pupil_id, day, session, code, school.id, week, run.id
+
+    _write_marks(rows())
     if first is not None:
         refresh_weeks(school.id, list(ids.values()), calc.monday(first), calc.monday(last))
     run.rows_read = result.rows_read

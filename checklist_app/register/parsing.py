@@ -213,16 +213,17 @@ class Columns:
     def __init__(self, headers: list[str], mapping: dict[str, str]):
         self.headers = headers
         self.index = {f: headers.index(h) for h, f in mapping.items() if h in headers}
+        self.names = [f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(headers)]
 
     def name(self, position: int) -> str:
         """``C (Mark)``: the column letter and its header."""
-        return f"{get_column_letter(position + 1)} ({self.headers[position]})"
+        return self.names[position]
 
     def cell(self, cells: list[Any], field_name: str) -> tuple[Any, str]:
         """The value of a field in a row and the column's name."""
         position = self.index[field_name]
         value = cells[position] if position < len(cells) else None
-        return value, self.name(position)
+        return value, self.names[position]
 
 
 def missing_fields(kind: str, mapping: dict[str, str]) -> list[str]:

@@ -84,6 +84,8 @@ class _Collector:
     def __init__(self, rules: MarkRules):
         self.rules = rules
         self.result = MarksResult()
+        self.upns: dict[object, str] = {}  # cell value -> UPN already checked and on the roll
+        self.dates: dict[object, date | None] = {}
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.result.problem_count += 1
@@ -108,13 +110,28 @@ class _Collector:
             return
         per_pupil[(day, session)] = code
 
+    def date(self, value: object) -> date | None:
+        """A cell's date, parsed once per distinct value (a file repeats each date many times)."""
+        try:
+            return self.dates[value]
+        except (KeyError, TypeError):
+            found = parse_date(value)
+            if isinstance(value, str):
+                self.dates[value] = found
+            return found
+
     def pupil(self, row: int, column: str, value: object) -> str | None:
+        known = self.upns.get(value) if isinstance(value, str) else None
+        if known:
+            return known
         upn = check_upn(value, row, column, problems := [])
         for item in problems:
             self.problem(item.row, item.column, item.message)
         if upn and upn not in self.rules.known_upns:
             self.problem(row, column, f"{upn} is not on the school's roll (import the roll first)")
             return None
+        if upn and isinstance(value, str):
+            self.upns[value] = upn
         return upn
 
 
@@ -135,7 +152,7 @@ def parse_marks(table: Table, mapping: dict[str, str], kind: str, rules: MarkRul
                     collect.add(number, columns.name(position), upn, day, session, raw)
             continue
         raw_day, day_col = columns.cell(cells, "date")
-        day = parse_date(raw_day)
+        day = collect.date(raw_day)
         if day is None:
             collect.problem(number, day_col, f"{raw_day or 'blank'} is not a date (write 31/01/2026)")
         raw_session, session_col = columns.cell(cells, "session")

@@ -27,7 +27,7 @@ def overview():
     start, end = figures.year_to_date(today())
     all_figures = figures.school_figures(school.id, start, end)
     school_chart = chartdata.school_chart(all_figures)
-    cohorts, years = cohort_summary(school.id, today())
+    cohorts, years = cohort_summary(school.id, today(), all_figures)
     cohort_chart = chartdata.cohort_chart(cohorts + years)
     return render_template(
         "register/overview.html", start=start, end=end, last_import=last_marks_import(school.id),
