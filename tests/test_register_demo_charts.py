@@ -74,3 +74,25 @@ def test_statements_per_page_do_not_grow_with_marks(app, client):
             counts[school.name] = [_statements(client, u) for u in ("/register/", "/register/at-risk")]
             client.get("/logout")
     assert counts["Small"] == counts["Large"]
+
+
+def test_school_figures_from_summaries_agree_with_each_pupils_marks(app, school):
+    from checklist_app.register import figures
+
+    demo.load_demo(school, TODAY, lambda _m: None)
+    db.session.commit()
+    start, end = figures.year_to_date(TODAY)  # 1 September 2025 is a Monday: whole weeks
+    whole = figures.school_figures(school.id, start, end)
+    assert len(whole) == demo.DEMO_PUPILS
+    for pupil_id, summary in whole.items():
+        exact = figures.pupil_summary(school.id, pupil_id, start, end)
+        assert (summary.attendance, summary.possible, summary.unauthorised) == \
+            (exact.attendance, exact.possible, exact.unauthorised)
+        assert summary.penalty_threshold == exact.penalty_threshold
+        if summary.at_risk:
+            assert summary.worst_unauthorised == exact.worst_unauthorised
+    weeks = figures.school_weekly(school.id, start, end)
+    assert weeks and all(0 <= a <= 100 and (p is None or 0 <= p <= 100) for _w, a, p in weeks)
+    last_rate = weeks[-1][2]
+    persistent = sum(1 for f in whole.values() if f.possible and f.persistent)
+    assert last_rate == round(100 * persistent / sum(1 for f in whole.values() if f.possible), 1)

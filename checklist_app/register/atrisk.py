@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from checklist_app.casework.models import Pupil
 from checklist_app.extensions import db
-from checklist_app.register import calc
 from checklist_app.register.figures import PupilFigures, school_figures, year_to_date
 from checklist_app.register.models import ImportRun, RollDetails
 
@@ -111,10 +110,11 @@ class CohortRow:
 
 
 def _summarise(name: str, group: list[PupilFigures]) -> CohortRow:
-    weeks = [w for f in group for w in f.weeks]
     counted = [f for f in group if f.possible]
     rate = round(100 * sum(f.persistent for f in counted) / len(counted), 1) if counted else None
-    return CohortRow(name, len(group), calc.percent(weeks), rate)
+    possible = sum(f.possible for f in counted)
+    attendance = round(100 * sum(f.attended for f in counted) / possible, 1) if possible else None
+    return CohortRow(name, len(group), attendance, rate)
 
 
 def cohort_summary(school_id: int, as_of: date, figures: dict[int, PupilFigures] | None = None

@@ -3,7 +3,6 @@ school's weekly attendance and persistent-absence trend, cohorts side by side.""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from checklist_app.register import calc
@@ -30,32 +29,13 @@ def pupil_chart(name: str, figures: PupilFigures) -> Chart:
                  REFERENCES)
 
 
-def school_chart(figures: dict[int, PupilFigures]) -> Chart:
+def school_chart(weeks: list[tuple[date, float, float | None]]) -> Chart:
     """The school's attendance each week and the share of pupils persistently absent so far."""
-    by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    per_pupil = {pid: {w.week_start: w for w in f.weeks} for pid, f in figures.items()}
-    for weeks in per_pupil.values():
-        for monday, week in weeks.items():
-            by_week[monday][0] += week.possible
-            by_week[monday][1] += week.attended
-    mondays = sorted(m for m, (possible, _a) in by_week.items() if possible)
-    running = {pid: [0, 0] for pid in per_pupil}
-    attendance, persistent = [], []
-    for monday in mondays:
-        possible, attended = by_week[monday]
-        attendance.append(round(100 * attended / possible, 1))
-        for pid, weeks in per_pupil.items():
-            week = weeks.get(monday)
-            if week:
-                running[pid][0] += week.possible
-                running[pid][1] += week.attended
-        counted = [(p, a) for p, a in running.values() if p]
-        flagged = sum(1 for p, a in counted if calc.is_persistent(100 * a / p))
-        persistent.append(round(100 * flagged / len(counted), 1) if counted else None)
     return Chart("School attendance each week and pupils persistently absent so far this year",
-                 [week_label(m) for m in mondays],
-                 [Series("Attendance that week", attendance),
-                  Series("Pupils persistently absent (year to date)", persistent)], [REFERENCES[0]])
+                 [week_label(m) for m, _a, _p in weeks],
+                 [Series("Attendance that week", [a for _m, a, _p in weeks]),
+                  Series("Pupils persistently absent (year to date)", [p for _m, _a, p in weeks])],
+                 [REFERENCES[0]])
 
 
 def cohort_chart(rows: list[CohortRow]) -> Chart:

@@ -36,6 +36,7 @@ class PupilFigures:
     worst: calc.Window | None
     latest: calc.Window | None
     baseline: float | None = None
+    attended: int = 0
 
     @property
     def persistent(self) -> bool:
@@ -80,18 +81,21 @@ def week_sums() -> list:
             _count(codes.codes_in(Category.UNAUTHORISED))]
 
 
-def weekly(school_id: int, start: date, end: date,
-           pupil_ids: list[int] | None = None) -> dict[int, list[calc.Week]]:
+def weekly(school_id: int, start: date, end: date, pupil_ids: list[int] | None = None,
+           from_summaries: bool = False) -> dict[int, list[calc.Week]]:
     """Each pupil's weeks between ``start`` and ``end``: marks first, typed weeks where none.
 
     For named pupils the marks are summed to the exact dates; for the whole school the weekly
-    summaries kept by each import are read (whole weeks from the Monday of ``start``).
+    summaries kept by each import are read (whole weeks from the Monday of ``start``), as they
+    are for named pupils with ``from_summaries``.
     """
-    if pupil_ids is None:
+    if pupil_ids is None or from_summaries:
         query = select(RegisterWeek.pupil_id, RegisterWeek.week_start, RegisterWeek.possible,
                        RegisterWeek.attended, RegisterWeek.unauthorised).where(
             RegisterWeek.school_id == school_id, RegisterWeek.week_start >= calc.monday(start),
             RegisterWeek.week_start <= end).order_by(RegisterWeek.pupil_id, RegisterWeek.week_start)
+        if pupil_ids is not None:
+            query = query.where(RegisterWeek.pupil_id.in_(pupil_ids))
     else:
         query = (select(SessionMark.pupil_id, SessionMark.week_start, *week_sums())
                  .where(SessionMark.school_id == school_id, SessionMark.date >= start,
@@ -119,7 +123,7 @@ def figures_from_weeks(pupil_id: int, weeks: list[calc.Week], start: date, end: 
     return PupilFigures(
         pupil_id=pupil_id, start=start, end=end, weeks=tuple(inside),
         attendance=calc.percent(inside), possible=sum(w.possible for w in inside),
-        unauthorised=sum(w.unauthorised for w in inside),
+        unauthorised=sum(w.unauthorised for w in inside), attended=sum(w.attended for w in inside),
         worst=calc.worst_window(weeks, ending_on_or_after=start),
         latest=calc.latest_window(weeks), baseline=baseline)
 
@@ -132,9 +136,65 @@ def pupil_summary(school_id: int, pupil_id: int, start: date, end: date,
 
 
 def school_figures(school_id: int, start: date, end: date) -> dict[int, PupilFigures]:
-    """Every pupil's figures over a range, from one aggregate query."""
-    by_pupil = weekly(school_id, start - LOOK_BACK, end)
-    return {pid: figures_from_weeks(pid, weeks, start, end) for pid, weeks in by_pupil.items()}
+    """Every pupil's figures over a range, from the weekly summaries, in four statements.
+
+    Totals come from one ``GROUP BY pupil``; the weeks (for the 10-school-week windows) are read
+    only for the pupils who may be at risk: attendance at or below 90%, 10 or more unauthorised
+    sessions since the look-back began, or typed weeks. For everyone else ``worst`` is ``None``:
+    no window of theirs can reach the threshold.
+    """
+    first, back = calc.monday(start), calc.monday(start - LOOK_BACK)
+    in_school = (RegisterWeek.school_id == school_id, RegisterWeek.week_start <= end)
+    totals = db.session.execute(
+        select(RegisterWeek.pupil_id, func.sum(RegisterWeek.possible),
+               func.sum(RegisterWeek.attended), func.sum(RegisterWeek.unauthorised))
+        .where(*in_school, RegisterWeek.week_start >= first).group_by(RegisterWeek.pupil_id)).all()
+    candidates = set(db.session.scalars(
+        select(RegisterWeek.pupil_id).where(*in_school, RegisterWeek.week_start >= back)
+        .group_by(RegisterWeek.pupil_id)
+        .having(func.sum(RegisterWeek.unauthorised) >= calc.PENALTY_SESSIONS)))
+    candidates |= set(db.session.scalars(select(TypedWeek.pupil_id).where(
+        TypedWeek.school_id == school_id, TypedWeek.withdrawn.is_(False)).distinct()))
+    result: dict[int, PupilFigures] = {}
+    for pupil_id, possible, attended, unauthorised in totals:
+        possible, attended = int(possible or 0), int(attended or 0)
+        attendance = round(100 * attended / possible, 1) if possible else None
+        if calc.is_persistent(attendance):
+            candidates.add(pupil_id)
+        if pupil_id not in candidates:
+            result[pupil_id] = PupilFigures(pupil_id, start, end, (), attendance, possible,
+                                            int(unauthorised or 0), None, None, attended=attended)
+    if candidates:
+        by_pupil = weekly(school_id, start - LOOK_BACK, end, sorted(candidates), from_summaries=True)
+        for pupil_id, weeks in by_pupil.items():
+            result[pupil_id] = figures_from_weeks(pupil_id, weeks, start, end)
+    return result
+
+
+def school_weekly(school_id: int, start: date, end: date) -> list[tuple[date, float, float | None]]:
+    """Each week: the school's attendance and the share of pupils persistently absent so far.
+
+    One statement: a running sum per pupil (a window function), then a ``GROUP BY week``.
+    """
+    window = {"partition_by": RegisterWeek.pupil_id, "order_by": RegisterWeek.week_start}
+    running = (select(RegisterWeek.week_start, RegisterWeek.possible, RegisterWeek.attended,
+                      func.sum(RegisterWeek.possible).over(**window).label("so_far_possible"),
+                      func.sum(RegisterWeek.attended).over(**window).label("so_far_attended"))
+               .where(RegisterWeek.school_id == school_id,
+                      RegisterWeek.week_start >= calc.monday(start), RegisterWeek.week_start <= end)
+               .subquery())
+    counted = running.c.so_far_possible > 0
+    flagged = counted & (running.c.so_far_attended * 100 <= running.c.so_far_possible * calc.PERSISTENT_AT)
+    rows = db.session.execute(
+        select(running.c.week_start, func.sum(running.c.possible), func.sum(running.c.attended),
+               func.sum(case((flagged, 1), else_=0)), func.sum(case((counted, 1), else_=0)))
+        .group_by(running.c.week_start).order_by(running.c.week_start))
+    found = []
+    for week, possible, attended, persistent, pupils in rows:
+        if possible:
+            rate = round(100 * int(persistent) / int(pupils), 1) if pupils else None
+            found.append((week, round(100 * int(attended) / int(possible), 1), rate))
+    return found
 
 
 def year_to_date(day: date) -> tuple[date, date]:

@@ -28,12 +28,13 @@ class SessionMark(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
     week_start: Mapped[date]
     code: Mapped[str] = mapped_column(String(3))
-    import_run_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_run.id", ondelete="SET NULL"), index=True)
+    # No index of its own: import runs are kept, never deleted one by one (fewer index writes).
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"))
 
+    # Every query is by school then pupil; this one index also covers the weekly summaries'
+    # GROUP BY pupil, week (the primary key serves a pupil's dates).
     __table_args__ = (
         Index("ix_session_mark_school_week", "school_id", "pupil_id", "week_start", "code"),
-        Index("ix_session_mark_school_date", "school_id", "date"),
     )
 
 

@@ -25,9 +25,8 @@ def overview():
     """The school's weekly attendance and persistent-absence trend, and the cohort summary."""
     school = current_school()
     start, end = figures.year_to_date(today())
-    all_figures = figures.school_figures(school.id, start, end)
-    school_chart = chartdata.school_chart(all_figures)
-    cohorts, years = cohort_summary(school.id, today(), all_figures)
+    school_chart = chartdata.school_chart(figures.school_weekly(school.id, start, end))
+    cohorts, years = cohort_summary(school.id, today())
     cohort_chart = chartdata.cohort_chart(cohorts + years)
     return render_template(
         "register/overview.html", start=start, end=end, last_import=last_marks_import(school.id),

@@ -94,8 +94,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('pupil_id', 'date', 'session', name=op.f('pk_session_mark'))
     )
     with op.batch_alter_table('session_mark', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_session_mark_import_run_id'), ['import_run_id'], unique=False)
-        batch_op.create_index('ix_session_mark_school_date', ['school_id', 'date'], unique=False)
         batch_op.create_index('ix_session_mark_school_week', ['school_id', 'pupil_id', 'week_start', 'code'], unique=False)
 
     op.create_table('typed_week',
@@ -130,8 +128,6 @@ def downgrade():
     op.drop_table('typed_week')
     with op.batch_alter_table('session_mark', schema=None) as batch_op:
         batch_op.drop_index('ix_session_mark_school_week')
-        batch_op.drop_index('ix_session_mark_school_date')
-        batch_op.drop_index(batch_op.f('ix_session_mark_import_run_id'))
 
     op.drop_table('session_mark')
     with op.batch_alter_table('roll_details', schema=None) as batch_op:
