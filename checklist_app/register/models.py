@@ -67,8 +67,11 @@ class RollDetails(Audited, db.Model):
     looked_after: Mapped[bool] = mapped_column(default=False)
     medical_needs: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     pupil: Mapped[Pupil] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ImportRun(Audited, db.Model):
@@ -90,6 +93,9 @@ class ImportRun(Audited, db.Model):
     first_date: Mapped[date | None]
     last_date: Mapped[date | None]
     at_risk_pupil_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ColumnMapping(Audited, db.Model):

@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('first_date', sa.Date(), nullable=True),
     sa.Column('last_date', sa.Date(), nullable=True),
     sa.Column('at_risk_pupil_ids', sa.JSON(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_import_run_school_id_school'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_import_run_user_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_run'))
@@ -73,6 +74,7 @@ def upgrade():
     sa.Column('looked_after', sa.Boolean(), nullable=False),
     sa.Column('medical_needs', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_roll_details_pupil_id_pupil'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_roll_details_school_id_school'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('pupil_id', name=op.f('pk_roll_details'))
