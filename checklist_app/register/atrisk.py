@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -22,11 +23,26 @@ COHORTS = {
 }
 
 
+class PupilRow(NamedTuple):
+    """What the register pages show of a pupil (read as plain rows, not ORM objects)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    year_group: str
+    upn: str
+
+    @property
+    def full_name(self) -> str:
+        """First name then last name."""
+        return f"{self.first_name} {self.last_name}"
+
+
 @dataclass
 class RollEntry:
     """A pupil with the cohorts they belong to."""
 
-    pupil: Pupil
+    pupil: PupilRow
     cohorts: frozenset[str]
 
 
@@ -53,15 +69,19 @@ class AtRisk:
 
 def roll(school_id: int) -> dict[int, RollEntry]:
     """Every pupil of the school with their cohorts, from one query."""
+    flags = [getattr(RollDetails, name) for name in COHORTS]
     rows = db.session.execute(
-        select(Pupil, RollDetails).outerjoin(RollDetails, RollDetails.pupil_id == Pupil.id)
+        select(Pupil.id, Pupil.first_name, Pupil.last_name, Pupil.year_group, Pupil.upn,
+               Pupil.has_social_worker, *flags)
+        .outerjoin(RollDetails, RollDetails.pupil_id == Pupil.id)
         .where(Pupil.school_id == school_id))
     entries = {}
-    for pupil, details in rows:
-        cohorts = {name for name in COHORTS if details is not None and getattr(details, name)}
-        if pupil.has_social_worker:
+    names = list(COHORTS)
+    for row in rows:
+        cohorts = {name for name, on in zip(names, row[6:], strict=True) if on}
+        if row[5]:
             cohorts.add("looked_after")
-        entries[pupil.id] = RollEntry(pupil, frozenset(cohorts))
+        entries[row[0]] = RollEntry(PupilRow(*row[:5]), frozenset(cohorts))
     return entries
 
 
