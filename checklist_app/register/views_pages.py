@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from sqlalchemy import select
 
 from checklist_app.casework.models import Case, Pupil
@@ -17,6 +17,8 @@ from checklist_app.register.blueprint import REGISTER_ROLES, bp
 from checklist_app.register.forms import filter_form
 from checklist_app.register.importing import last_marks_import
 from checklist_app.security import allow, current_school
+
+PLACEHOLDER = 987654321
 
 
 @bp.route("/")
@@ -46,7 +48,10 @@ def at_risk_page():
     year_group = form.year_group.data if form.year_group.data in years else ""
     cohort = form.cohort.data if form.validate() else ""
     rows = at_risk(school.id, today(), year_group=year_group, cohort=cohort or "")
-    return render_template("register/at_risk.html", form=form, rows=rows,
+    # One url_for per link kind, not per pupil: building hundreds of URLs is the page's main cost.
+    links = {name: url_for(endpoint, pupil_id=PLACEHOLDER).replace(str(PLACEHOLDER), "{}")
+             for name, endpoint in (("pupil", "register.pupil_page"), ("open", "casework.open_case"))}
+    return render_template("register/at_risk.html", form=form, rows=rows, links=links,
                            last_import=last_marks_import(school.id), as_of=today())
 
 
