@@ -13,7 +13,7 @@ from checklist_app.extensions import db
 from checklist_app.register import charts, demo
 from checklist_app.register.atrisk import at_risk
 from checklist_app.register.models import SessionMark
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 TODAY = date(2026, 2, 10)
 
@@ -57,7 +57,7 @@ def _statements(client, url: str) -> int:
 
 
 def test_statements_per_page_do_not_grow_with_marks(app, client):
-    small, large = make_school("Small"), make_school("Large")
+    small, large = SchoolFactory(name="Small"), SchoolFactory(name="Large")
     with time_machine.travel(TODAY):
         demo.DEMO_PUPILS, saved = 10, demo.DEMO_PUPILS
         try:
@@ -68,7 +68,7 @@ def test_statements_per_page_do_not_grow_with_marks(app, client):
             demo.DEMO_PUPILS = saved
         counts = {}
         for school in (small, large):
-            user = make_user(school, Role.SENIOR_LEADER)
+            user = UserFactory(school=school, role=Role.SENIOR_LEADER)
             db.session.commit()
             login(client, user)
             counts[school.name] = [_statements(client, u) for u in ("/register/", "/register/at-risk")]

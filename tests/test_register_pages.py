@@ -14,7 +14,7 @@ from checklist_app.casework.models import Pupil
 from checklist_app.extensions import db
 from checklist_app.register import generator
 from checklist_app.register.models import SessionMark
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 TODAY = date(2026, 1, 30)
 
@@ -26,7 +26,7 @@ def clock():
 
 
 def _as(client, school, role):
-    user = make_user(school, role)
+    user = UserFactory(school=school, role=role)
     db.session.commit()
     login(client, user)
     return user
@@ -122,7 +122,7 @@ def test_governors_and_staff_cannot_see_the_register(app, client, school, role):
 
 def test_another_schools_pupil_is_not_found(app, client, school):
     _as(client, school, Role.ADMIN)
-    other = make_school("Elsewhere")
+    other = SchoolFactory(name="Elsewhere")
     pupil = Pupil(school_id=other.id, first_name="B", last_name="C", date_of_birth=date(2014, 1, 1),
                   year_group="7", upn="")
     db.session.add(pupil)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select
 
 from checklist_app.auth.models import School, User
 from checklist_app.casework.models import Pupil
+from checklist_app.errors import Refused
 from checklist_app.extensions import db
 from checklist_app.register import calc
 from checklist_app.register.models import (
@@ -28,7 +29,7 @@ from checklist_app.register.parsing import MarksResult, RollRow
 CHUNK = 20_000
 
 
-class RegisterError(ValueError):
+class RegisterError(Refused):
     """A register change that cannot be made, with a plain-English reason."""
 
 

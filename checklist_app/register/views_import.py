@@ -14,6 +14,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from checklist_app.clock import today
+from checklist_app.editing import run as run_once
 from checklist_app.extensions import db
 from checklist_app.register import importing
 from checklist_app.register.blueprint import REGISTER_ROLES, bp
@@ -85,12 +86,10 @@ def check():
     checked.file_name = name
     if request.method == "POST" and request.form.get("action") == "confirm" and checked.ok:
         try:
-            run = importing.confirm(school, current_user, today(), checked)
+            run = run_once(lambda: importing.confirm(school, current_user, today(), checked))
         except RegisterError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             path.unlink(missing_ok=True)
             flash(_done(run), "success")
             return redirect(url_for("register.at_risk_page" if run.kind == "marks"

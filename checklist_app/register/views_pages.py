@@ -11,6 +11,7 @@ from sqlalchemy import select
 from checklist_app.casework.models import Case, Pupil
 from checklist_app.clock import today
 from checklist_app.extensions import db
+from checklist_app.loading import scoped
 from checklist_app.register import calc, chartdata, charts, figures
 from checklist_app.register.atrisk import at_risk, cohort_summary, year_order
 from checklist_app.register.blueprint import REGISTER_ROLES, bp
@@ -67,7 +68,7 @@ def _date_arg(name: str, default: date) -> date:
 def pupil_page(pupil_id: int):
     """One pupil's figures, weekly chart, worst 10-school-week window and its sessions."""
     school = current_school()
-    pupil = db.first_or_404(select(Pupil).where(Pupil.id == pupil_id, Pupil.school_id == school.id))
+    pupil = scoped(school, Pupil, pupil_id)
     start = _date_arg("from", calc.school_year_start(today()))
     end = _date_arg("to", today())
     if end < start:
