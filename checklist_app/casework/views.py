@@ -26,6 +26,7 @@ from checklist_app.casework.models import (
     Stage,
 )
 from checklist_app.casework.pages import edit_page, form_round_trip, staff_choices, whole_number_arg
+from checklist_app.casework.register_figures import case_chart
 from checklist_app.checklist_engine.forms import (
     answers_from_form,
     build_form_class,
@@ -60,6 +61,7 @@ def case_page(case_id: int):
     today = clock.today()
     return render_template(
         "casework/case.html", case=case, view=view_of(case, today), today=today,
+        register=case_chart(case, today),
         completion=queries.checklist_completion(case), chronology=queries.chronology(case),
         templates=letter_templates(), ContractStatus=ContractStatus, LetterStatus=LetterStatus)
 
