@@ -11,7 +11,9 @@ import time_machine
 from sqlalchemy import select
 
 from checklist_app.auth.models import Role
-from checklist_app.casework.models import AttendanceFigure, Pupil
+from checklist_app.casework.facts import facts_for_cases, facts_of, view_of
+from checklist_app.casework.models import AttendanceFigure, Case, Pupil
+from checklist_app.casework.process.figures import penalty_threshold_window, review_trigger_date
 from checklist_app.extensions import db
 from checklist_app.register import generator
 from tests.factories import CaseFactory, UserFactory, login
@@ -50,6 +52,37 @@ def case_with_marks(app, school, tmp_path):
                                     unauthorised_sessions=0, recorded_on=date(2026, 2, 2)))
     db.session.commit()
     return case, len(days)
+
+
+def test_rules_read_the_register_when_the_pupil_has_marks(case_with_marks):
+    case, school_days = case_with_marks
+    found = facts_of(db.session.get(Case, case.id))
+    expected = round(100 * (2 * school_days - 12) / (2 * school_days), 1)
+    assert found.current_attendance() == expected  # attendance since opening, not the typed 40%
+    assert len(found.figures) == school_days // 5 and all(f.period_end.weekday() == 4
+                                                          for f in found.figures)
+    assert sum(f.unauthorised for f in found.figures) == 12
+    assert review_trigger_date(found.figures, OPENED) is not None  # R13: 6 reached
+    assert penalty_threshold_window(found.figures)[2] >= 10  # R29: 10 in 10 weeks
+    flags = {f.code for f in view_of(db.session.get(Case, case.id), TODAY).flags}
+    assert {"improved", "penalty-threshold"} <= flags and "severe" not in flags  # R21 vs 80%
+    # The dashboard's column reader agrees with the loaded case.
+    assert facts_for_cases(select(Case.id))[case.id] == found
+
+
+def test_typed_figures_stand_without_marks(app, school):
+    case = CaseFactory(pupil__school=school, opened_on=OPENED,
+                       baseline_attendance=80.0)
+    db.session.add(AttendanceFigure(case_id=case.id, school_id=case.school_id, period_start=OPENED,
+                                    period_end=date(2026, 1, 30), attendance_percent=40.0,
+                                    unauthorised_sessions=7, recorded_on=date(2026, 2, 2)))
+    db.session.commit()
+    found = facts_of(db.session.get(Case, case.id))
+    assert found.current_attendance() == 40.0 and found.attendance_now is None
+    assert [f.unauthorised for f in found.figures] == [7]
+    assert {f.code for f in view_of(db.session.get(Case, case.id), TODAY).flags} >= {
+        "severe", "not-improved"}
+    assert facts_for_cases(select(Case.id))[case.id] == found
 
 
 def test_case_page_shows_the_register_chart_and_its_table(client, school, case_with_marks):
