@@ -64,12 +64,13 @@ def register_blueprints(app: Flask) -> None:
     from checklist_app.data_protection.blueprint import bp as data_protection_bp
     from checklist_app.definitions.blueprint import bp as definitions_bp
     from checklist_app.home.blueprint import bp as home_bp
+    from checklist_app.register.blueprint import bp as register_bp
     from checklist_app.reporting.blueprint import bp as reporting_bp
     from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
     from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):
+                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, register_bp):
         app.register_blueprint(blueprint)
 
 

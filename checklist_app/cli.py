@@ -43,6 +43,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(report_group)
     app.cli.add_command(cache_group)
+    from checklist_app.register.cli import register_group
+
+    app.cli.add_command(register_group)
 
 
 def _school_by_urn(urn: str) -> School:

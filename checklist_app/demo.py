@@ -31,4 +31,7 @@ def load_demo_data(school: School, today: date, report: Report) -> None:
     from checklist_app.casework.demo import load_demo as load_casework_demo
 
     load_casework_demo(school, today, report)
+    from checklist_app.register.demo import load_demo as load_register_demo
+
+    load_register_demo(school, today, report)
     report(f"Demo data ready for {school.name}.")

@@ -2,19 +2,22 @@
 
 :func:`facts_for_cases` reads many cases at once from the few columns the rules read (the
 dashboard): no records are built, and no letter bodies, meeting records or contract agreements are
-read; it gives the same :class:`CaseFacts` as :func:`process.facts.facts_of` of each loaded case.
+read; it gives the same :class:`CaseFacts` as :func:`facts_of` of each loaded case. Both read the
+figures from the register when the pupil has register data (one fact a school week, attendance
+since the case opened), and the typed figures otherwise (:mod:`casework.register_figures`).
 :func:`view_of` works out a loaded case's next step, flags and timeline.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
 
+from checklist_app import clock
 from checklist_app.casework.models import (
     AttendanceFigure,
     Case,
@@ -36,17 +39,17 @@ from checklist_app.casework.process.facts import (
     LetterFact,
     contact_fact,
     contract_fact,
-    facts_of,
     meeting_fact,
 )
 from checklist_app.casework.process.flags import Flag, flags
 from checklist_app.casework.process.next_step import NextStep, next_step
 from checklist_app.casework.process.progress import TimelineStep, timeline
+from checklist_app.casework.register_figures import RegisterFigures, for_cases
 from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.extensions import db
 
 __all__ = ["CASE_COLUMNS", "CaseView", "StepView", "case_facts", "facts_for_cases", "facts_of",
-           "previous_missed_meeting", "record_facts", "view_of"]
+           "previous_missed_meeting", "record_facts", "view_of", "with_register"]
 
 
 #: The columns of a case (joined with its pupil) that :func:`case_facts` takes, in order.
@@ -107,13 +110,34 @@ def case_facts(records: RecordFacts, case_id: int, opened_on: date, baseline: fl
         **{kind: tuple(by_case.get(case_id, ())) for kind, by_case in records.items()})
 
 
+def with_register(found: CaseFacts, register: RegisterFigures | None) -> CaseFacts:
+    """``found`` with the register's figures in place of the typed ones, when there are any."""
+    if register is None:
+        return found
+    return replace(found, figures=register.figures, attendance_now=register.attendance_now)
+
+
+def facts_of(case: Case) -> CaseFacts:
+    """The rules' view of a loaded case, its figures from the register when the pupil has marks."""
+    register = for_cases(case.school_id, [(case.id, case.pupil_id, case.opened_on)], clock.today())
+    return with_register(process_facts.facts_of(case), register.get(case.id))
+
+
 def facts_for_cases(case_ids: Select[Any], *, contacts: bool = True) -> dict[int, CaseFacts]:
     """The rules' view of every case ``case_ids`` selects, by case id, from columns only
-    (six statements, however many cases; equal to :func:`facts_of` of each case)."""
+    (eight statements however many cases of one school; equal to :func:`facts_of` of each)."""
     records = record_facts(case_ids, contacts=contacts)
-    rows = db.session.execute(select(Case.id, *CASE_COLUMNS).join(Pupil, Case.pupil_id == Pupil.id)
-                              .where(Case.id.in_(case_ids.scalar_subquery())))
-    return {case_id: case_facts(records, case_id, *row) for case_id, *row in rows}
+    rows = db.session.execute(select(Case.id, Case.school_id, Case.pupil_id, *CASE_COLUMNS)
+                              .join(Pupil, Case.pupil_id == Pupil.id)
+                              .where(Case.id.in_(case_ids.scalar_subquery()))).all()
+    by_school: defaultdict[int, list[tuple[int, int, date]]] = defaultdict(list)
+    for case_id, school_id, pupil_id, opened_on, *_rest in rows:
+        by_school[school_id].append((case_id, pupil_id, opened_on))
+    register: dict[int, RegisterFigures] = {}
+    for school_id, cases in by_school.items():
+        register.update(for_cases(school_id, cases, clock.today()))
+    return {case_id: with_register(case_facts(records, case_id, *row), register.get(case_id))
+            for case_id, _school, _pupil, *row in rows}
 
 
 @dataclass
@@ -130,8 +154,7 @@ class StepView:
 
     @property
     def latest_percent(self) -> float | None:
-        latest = self.facts.latest_figure()
-        return latest.percent if latest else None
+        return self.facts.current_attendance()
 
     @property
     def change(self) -> float | None:

@@ -5,6 +5,8 @@ Every page is for school staff only (governors see no pupil data at all: 403).""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import render_template, request, url_for
 from wtforms import HiddenField
 
@@ -24,6 +26,7 @@ from checklist_app.casework.models import (
     Stage,
 )
 from checklist_app.casework.pages import edit_page, form_round_trip, staff_choices, whole_number_arg
+from checklist_app.casework.register_figures import case_chart
 from checklist_app.checklist_engine.forms import (
     answers_from_form,
     build_form_class,
@@ -58,6 +61,7 @@ def case_page(case_id: int):
     today = clock.today()
     return render_template(
         "casework/case.html", case=case, view=view_of(case, today), today=today,
+        register=case_chart(case, today),
         completion=queries.checklist_completion(case), chronology=queries.chronology(case),
         templates=letter_templates(), ContractStatus=ContractStatus, LetterStatus=LetterStatus)
 
@@ -67,13 +71,23 @@ def case_page(case_id: int):
 def open_case(pupil_id: int):
     """Open a case for a pupil."""
     pupil = scoped(current_school(), Pupil, pupil_id)
-    form = CaseForm(data=None if request.method == "POST" else {"opened_on": clock.today()})
+    form = CaseForm(data=None if request.method == "POST" else {
+        "opened_on": clock.today(), "baseline_attendance": baseline_from_register()})
     form.lead_user_id.choices = choice_list(staff_choices(current_school()))
     return form_round_trip(
         form, f"Open a case for {pupil.full_name}", _pupil_url(pupil),
         lambda: operations.open_case(pupil, form.data, clock.today()),
         f"Case opened for {pupil.full_name}.",
         to=lambda case: url_for("casework.case_page", case_id=case.id), submit="Open the case")
+
+
+def baseline_from_register() -> Decimal | None:
+    """The baseline the register page passes as ``?baseline=87.5`` (computed from the marks)."""
+    try:
+        value = Decimal(request.args.get("baseline", ""))
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and 0 <= value <= 100 else None
 
 
 def _pupil_url(pupil: Pupil) -> str:

@@ -102,6 +102,8 @@ class CaseFacts:
     contracts: tuple[ContractFact, ...] = ()
     figures: tuple[FigureFact, ...] = ()
     contacts: tuple[ContactFact, ...] = ()
+    #: Attendance since the case opened when the register supplies it (else the latest figure's).
+    attendance_now: float | None = None
 
     def last_issued(self, step: LetterStep, since: date | None = None) -> date | None:
         """The latest issue date of a letter of this step (on or after ``since``)."""
@@ -140,6 +142,14 @@ class CaseFacts:
     def latest_figure(self) -> FigureFact | None:
         """The figure whose period ends last, if any."""
         return max(self.figures, key=lambda f: f.period_end) if self.figures else None
+
+    def current_attendance(self) -> float | None:
+        """Attendance now (R21, R28): from the register since the case opened when given, else
+        the latest figure's."""
+        if self.attendance_now is not None:
+            return self.attendance_now
+        latest = self.latest_figure()
+        return latest.percent if latest else None
 
 
 # --- building facts from column values ----------------------------------------------------------

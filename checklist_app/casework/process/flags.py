@@ -35,20 +35,19 @@ def _pct(value: float) -> str:
 
 
 def attendance_flags(f: CaseFacts) -> list[Flag]:
-    """Flags from the latest figure: severe / persistent absence (R28) and change (R21)."""
-    latest = f.latest_figure()
-    if latest is None:
+    """Flags from attendance now: severe / persistent absence (R28) and change (R21)."""
+    now = f.current_attendance()
+    if now is None:
         return []
     found = []
-    if latest.percent <= SEVERE_ABSENCE_PERCENT:
-        found.append(Flag("severe", f"Severe absence: attendance {_pct(latest.percent)}", "R28"))
-    elif latest.percent <= PERSISTENT_ABSENCE_PERCENT:
-        found.append(Flag("persistent", f"Persistent absence: attendance {_pct(latest.percent)}",
-                          "R28"))
-    change = round(latest.percent - f.baseline, 1)
-    words = (f"{_pct(f.baseline)} at the start, {_pct(latest.percent)} now "
+    if now <= SEVERE_ABSENCE_PERCENT:
+        found.append(Flag("severe", f"Severe absence: attendance {_pct(now)}", "R28"))
+    elif now <= PERSISTENT_ABSENCE_PERCENT:
+        found.append(Flag("persistent", f"Persistent absence: attendance {_pct(now)}", "R28"))
+    change = round(now - f.baseline, 1)
+    words = (f"{_pct(f.baseline)} at the start, {_pct(now)} now "
              f"({'+' if change > 0 else ''}{change:.1f} points)")
-    if is_improvement(f.baseline, latest.percent):
+    if is_improvement(f.baseline, now):
         found.append(Flag("improved", f"Improved against the start: {words}", "R21", "ok"))
     else:
         found.append(Flag("not-improved", f"No improvement against the start: {words}", "R21"))
@@ -73,9 +72,9 @@ def flags(f: CaseFacts, today: date, s: CaseworkSettings) -> list[Flag]:
                           "unauthorised sessions within 10 school weeks. This is a flag only: "
                           "the school does not issue fines.", "R29"))
     found += contact_flags(f)
-    latest = f.latest_figure()
-    if (f.last_issued(LetterStep.NOTICE_TO_IMPROVE) and latest
-            and latest.percent < SEVERE_ABSENCE_PERCENT):
+    now = f.current_attendance()
+    if (f.last_issued(LetterStep.NOTICE_TO_IMPROVE) and now is not None
+            and now < SEVERE_ABSENCE_PERCENT):
         found.append(Flag("social-care", "Attendance is below 50% after a Notice to Improve: if all "
                           "support has failed, consider a social care referral", "R19"))
     step = next_step(f, today, s)

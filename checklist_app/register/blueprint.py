@@ -1,0 +1,17 @@
+"""The register blueprint: who may use it, and the route modules that add its pages.
+
+Attendance leads, senior leaders and administrators see the register; governors and other staff
+do not (it is pupil-level data).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from checklist_app.auth.models import Role
+
+REGISTER_ROLES = frozenset({Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD})
+
+bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
+
+from checklist_app.register import views_import, views_pages  # noqa: E402,F401  (routes on bp)
