@@ -130,6 +130,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(security.STAFF, "STAFF")
     app.add_template_global(security.LEADERS, "LEADERS")
     app.add_template_global(security.ADMINS, "ADMINS")
+    from checklist_app import govuk
+
+    govuk.register(app)
 
 
 def register_cli(app: Flask) -> None:
