@@ -65,9 +65,10 @@ def register_blueprints(app: Flask) -> None:
     from checklist_app.reporting.calendar_views import feeds as calendar_feed_bp
     from checklist_app.reporting.views import bp as reporting_bp
     from checklist_app.self_evaluation.views import bp as self_evaluation_bp
+    from checklist_app.sharing.views import bp as sharing_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):
+                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, sharing_bp):
         app.register_blueprint(blueprint)
 
 
@@ -130,6 +131,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(security.STAFF, "STAFF")
     app.add_template_global(security.LEADERS, "LEADERS")
     app.add_template_global(security.ADMINS, "ADMINS")
+    app.add_template_global(security.TRUST_VIEWERS, "TRUST_VIEWERS")
     from checklist_app import govuk
 
     govuk.register(app)

@@ -17,3 +17,4 @@ from checklist_app.casework.models import (  # noqa: F401
 )
 from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401
 from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401
+from checklist_app.sharing.models import LocalAuthorityShare  # noqa: F401

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from checklist_app.auth.models import Membership, User
+from checklist_app.auth.models import NOT_STAFF, Membership, User
 from checklist_app.casework import services
 from checklist_app.casework.dashboard import dashboard_page
 from checklist_app.casework.facts import view_of
@@ -43,10 +43,8 @@ bp = Blueprint("casework", __name__, url_prefix="/cases", template_folder="templ
 
 def staff_choices() -> list[tuple[int, str]]:
     """The school's staff (anyone but governors), for choosing a lead professional."""
-    from checklist_app.auth.models import Role
-
     users = db.session.scalars(select(User).join(Membership).where(
-        Membership.school_id == current_school().id, Membership.role != Role.GOVERNOR,
+        Membership.school_id == current_school().id, Membership.role.not_in(NOT_STAFF),
         User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in users]
 

@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint, Response
 
 from checklist_app.reporting import case_reports, exports, services
-from checklist_app.security import EVERYONE, STAFF, allow, current_role, current_school
+from checklist_app.security import READERS, STAFF, allow, current_role, current_school
 from checklist_app.self_evaluation.services import get_self_evaluation
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
@@ -31,7 +31,7 @@ def pdf_download(document: services.Document) -> Response:
 
 
 @bp.get("/self-evaluation/<int:evaluation_id>/action-plan.pdf")
-@allow(EVERYONE)
+@allow(READERS)
 def action_plan(evaluation_id: int):
     """The self-evaluation and action plan as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
@@ -39,7 +39,7 @@ def action_plan(evaluation_id: int):
 
 
 @bp.get("/self-evaluation/<int:evaluation_id>/board-pack.pdf")
-@allow(EVERYONE)
+@allow(READERS)
 def board_pack(evaluation_id: int):
     """The governing board pack (summary, then the action plan) as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())

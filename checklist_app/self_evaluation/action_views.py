@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from checklist_app.checklist_engine.pinning import with_local_items
 from checklist_app.concurrency import Conflict
 from checklist_app.formatting import summary
-from checklist_app.security import EVERYONE, LEADERS, STAFF, allow, can, current_school
+from checklist_app.security import LEADERS, READERS, STAFF, allow, can, current_school
 from checklist_app.self_evaluation import actions, services
 from checklist_app.self_evaluation.forms import VersionForm, action_form_class
 from checklist_app.self_evaluation.models import Action, ActionStatus, SelfEvaluation
@@ -40,7 +40,7 @@ def _form_values(form) -> dict:
 
 
 @bp.get("/<int:evaluation_id>/action-plan")
-@allow(EVERYONE)
+@allow(READERS)
 def action_plan(evaluation_id: int):
     """A term's action plan: live while a draft, as it was finalised afterwards."""
     evaluation = _evaluation(evaluation_id)

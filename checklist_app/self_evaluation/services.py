@@ -21,6 +21,7 @@ from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition, Item, RatingLevel
 from checklist_app.concurrency import Conflict, check_version
 from checklist_app.extensions import db, utcnow
+from checklist_app.security import READ_ONLY
 from checklist_app.self_evaluation import DEFINITION_KEY
 from checklist_app.self_evaluation.models import (
     BoardComment,
@@ -81,10 +82,10 @@ class Checkpoint:
 # --- finding records (always scoped to the current school) ---------------------------------
 
 def get_self_evaluation(evaluation_id: int, school: School, role: Role | None) -> SelfEvaluation:
-    """The school's self-evaluation, or 404; governors only ever see finalised ones."""
+    """The school's self-evaluation, or 404; governors and the local authority see finalised ones only."""
     evaluation = db.session.scalar(select(SelfEvaluation).where(
         SelfEvaluation.id == evaluation_id, SelfEvaluation.school_id == school.id))
-    if evaluation is None or (role is Role.GOVERNOR and not evaluation.is_finalised):
+    if evaluation is None or (role in READ_ONLY and not evaluation.is_finalised):
         abort(404)
     return evaluation
 
@@ -92,7 +93,7 @@ def get_self_evaluation(evaluation_id: int, school: School, role: Role | None) -
 def list_self_evaluations(school: School, role: Role | None) -> list[SelfEvaluation]:
     """Every self-evaluation of the school, newest term first (revisions newest first)."""
     query = select(SelfEvaluation).where(SelfEvaluation.school_id == school.id)
-    if role is Role.GOVERNOR:
+    if role in READ_ONLY:
         query = query.where(SelfEvaluation.status == EvaluationStatus.FINALISED)
     rows = list(db.session.scalars(query))
     return sorted(rows, key=lambda e: (e.term.sort_key, e.revision), reverse=True)

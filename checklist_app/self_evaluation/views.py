@@ -14,7 +14,7 @@ from flask_login import current_user
 from checklist_app.auth.models import Role
 from checklist_app.checklist_engine.forms import answers_from_form, choice_list, form_data_from_answers
 from checklist_app.concurrency import Conflict
-from checklist_app.security import EVERYONE, LEADERS, allow, can, current_role, current_school
+from checklist_app.security import LEADERS, READERS, allow, can, current_role, current_school
 from checklist_app.self_evaluation import carry, insights, services
 from checklist_app.self_evaluation.forms import (
     BoardCommentForm,
@@ -60,7 +60,7 @@ def _index_page(form: StartForm, status: int = 200):
 
 
 @bp.get("/")
-@allow(EVERYONE)
+@allow(READERS)
 def index():
     """The school's self-evaluations by term, and starting one."""
     return _index_page(_start_form())
@@ -111,7 +111,7 @@ def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 
 
 
 @bp.get("/<int:evaluation_id>")
-@allow(EVERYONE)
+@allow(READERS)
 def overview(evaluation_id: int):
     """Progress, checkpoints needing attention, sign-off and links."""
     return _overview_page(_evaluation(evaluation_id))
@@ -140,7 +140,7 @@ def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, confli
 
 
 @bp.get("/<int:evaluation_id>/checkpoints/<item_id>")
-@allow(EVERYONE)
+@allow(READERS)
 def checkpoint(evaluation_id: int, item_id: str):
     """One checkpoint: full text, guidance, rating and the three evidence prompts."""
     return _checkpoint_page(_evaluation(evaluation_id), item_id)
