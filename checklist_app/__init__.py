@@ -122,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(formatting.long_date, "long_date")
     app.add_template_filter(formatting.long_datetime, "long_datetime")
     app.add_template_filter(formatting.markdown_html, "markdown")
+    app.add_template_filter(formatting.markdown_text_html, "typed_markdown")
     app.add_template_filter(formatting.summary, "summary")
     app.add_template_global(can)
     app.add_template_global(current_role)

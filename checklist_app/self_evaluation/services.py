@@ -345,10 +345,24 @@ def add_board_comment(evaluation: SelfEvaluation, body: str, user: User) -> Boar
 
 
 def board_comments(evaluation: SelfEvaluation) -> list[BoardComment]:
-    """The board's comments, oldest first."""
-    return list(db.session.scalars(select(BoardComment).where(
-        BoardComment.self_evaluation_id == evaluation.id).order_by(BoardComment.created_at,
-                                                                   BoardComment.id)))
+    """The board's comments on every revision of this term, oldest first.
+
+    A comment made on revision 1 stays with the term when it is reopened as revision 2; each comment
+    keeps the revision it was made on (``comment.revision``, set here for display).
+    """
+    rows = db.session.execute(
+        select(BoardComment, SelfEvaluation.revision)
+        .join(SelfEvaluation, SelfEvaluation.id == BoardComment.self_evaluation_id)
+        .where(SelfEvaluation.school_id == evaluation.school_id,
+               SelfEvaluation.academic_year == evaluation.academic_year,
+               SelfEvaluation.season == evaluation.season,
+               SelfEvaluation.revision <= evaluation.revision)
+        .order_by(BoardComment.created_at, BoardComment.id))
+    found = []
+    for comment, revision in rows:
+        comment.revision = revision
+        found.append(comment)
+    return found
 
 
 # --- for reports --------------------------------------------------------------------------
