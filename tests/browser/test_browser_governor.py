@@ -89,7 +89,8 @@ def test_governor_reads_comments_and_cannot_reach_cases(visitor, hillside):
     expect(page.locator("#error-summary")).to_contain_text("Board comment: Write the comment.")
     page.get_by_label("Board comment", exact=True).fill(COMMENT)
     v.follow(page.get_by_role("button", name="Add comment"))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your comment has been added for the governing board.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Your comment has been added for the governing board.")
     comments = page.get_by_role("region", name="Governing board comments")
     expect(comments).to_contain_text("Grace Okafor")
     expect(comments).to_contain_text(COMMENT)
