@@ -51,3 +51,23 @@ def test_board_comments_stay_with_the_term_when_it_is_reopened(client, leader, s
     finalise(second)
     page = client.get(f"/self-evaluation/{second.id}").get_data(as_text=True)
     assert "Priya Shah" in page and "(on revision 1)" in page and "<strong>developing</strong>" in page
+
+
+def test_a_withdrawn_checkpoint_cannot_be_edited(client, leader, school):
+    import re
+
+    evaluation = make_evaluation(school)
+    client.post("/self-evaluation/local-checkpoints", data={"text": "Breakfast club for every pupil."})
+    assert client.post(f"/self-evaluation/{evaluation.id}/checkpoints/local-1",
+                       data={"version": "0", "local_1__rating": "developing"}).status_code == 302
+    listing = client.get("/self-evaluation/local-checkpoints").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', listing).group(1)
+    client.post("/self-evaluation/local-checkpoints/1/withdraw", data={"version": version})
+    page = client.get(f"/self-evaluation/{evaluation.id}/checkpoints/local-1").get_data(as_text=True)
+    assert "Save draft" not in page and "Developing" in page
+    refused = client.post(f"/self-evaluation/{evaluation.id}/checkpoints/local-1",
+                          data={"version": "1", "local_1__rating": "established"})
+    assert refused.status_code == 400
+    assert "has been withdrawn" in refused.get_data(as_text=True)
+    answer = services.answers_by_item(evaluation)["local-1"]
+    assert answer.rating == "developing"

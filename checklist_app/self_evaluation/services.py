@@ -204,8 +204,11 @@ def start(school: School, term: Term, user: User | None) -> SelfEvaluation:
 
 def save_checkpoint(evaluation: SelfEvaluation, item: Item, submitted_version: Any,
                     rating: str | None, evidence: dict[str, str], user: User | None) -> CheckpointAnswer:
-    """Save one checkpoint's rating and evidence as a draft; a stale version raises Conflict."""
+    """Save one checkpoint's rating and evidence as a draft (never a withdrawn one); Conflict if stale."""
     ensure_editable(evaluation)
+    if item.withdrawn:
+        raise SelfEvaluationError(f"Checkpoint {item.number} has been withdrawn, so its answer is kept "
+                                  "as it was and cannot be changed.")
     answer = db.session.scalar(select(CheckpointAnswer).where(
         CheckpointAnswer.self_evaluation_id == evaluation.id, CheckpointAnswer.item_id == item.id))
     if answer is None:
@@ -345,11 +348,7 @@ def add_board_comment(evaluation: SelfEvaluation, body: str, user: User) -> Boar
 
 
 def board_comments(evaluation: SelfEvaluation) -> list[BoardComment]:
-    """The board's comments on every revision of this term, oldest first.
-
-    A comment made on revision 1 stays with the term when it is reopened as revision 2; each comment
-    keeps the revision it was made on (``comment.revision``, set here for display).
-    """
+    """The board's comments on this term's revisions up to this one, oldest first (with ``.revision``)."""
     rows = db.session.execute(
         select(BoardComment, SelfEvaluation.revision)
         .join(SelfEvaluation, SelfEvaluation.id == BoardComment.self_evaluation_id)
@@ -358,11 +357,9 @@ def board_comments(evaluation: SelfEvaluation) -> list[BoardComment]:
                SelfEvaluation.season == evaluation.season,
                SelfEvaluation.revision <= evaluation.revision)
         .order_by(BoardComment.created_at, BoardComment.id))
-    found = []
-    for comment, revision in rows:
+    for comment, revision in (found := rows.all()):
         comment.revision = revision
-        found.append(comment)
-    return found
+    return [comment for comment, _ in found]
 
 
 # --- for reports --------------------------------------------------------------------------

@@ -136,7 +136,8 @@ def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, confli
         checkpoint=here, form=form, conflict=conflict,
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if 0 <= position < len(ids) - 1 else None,
-        editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current), status
+        editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current
+        and not item.withdrawn), status
 
 
 @bp.get("/<int:evaluation_id>/checkpoints/<item_id>")
@@ -162,6 +163,9 @@ def save_checkpoint(evaluation_id: int, item_id: str):
         services.save_checkpoint(evaluation, item, form.version.data, rating, evidence, current_user)
     except Locked as error:
         return locked_page(error)
+    except SelfEvaluationError as error:
+        flash(str(error), "error")
+        return _checkpoint_page(evaluation, item_id, form, status=400)
     except Conflict as error:
         saved = services.answers_by_item(evaluation).get(item.id)
         form.version.data = str(saved.version) if saved else "0"
