@@ -29,6 +29,9 @@ class LocalAuthorityShare(Audited, db.Model):
     ended_on: Mapped[date | None]
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     officer: Mapped[User] = relationship(foreign_keys=[officer_id], lazy="joined")
     shared_by: Mapped[User | None] = relationship(foreign_keys=[shared_by_id], lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['ended_by_id'], ['user.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['officer_id'], ['user.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ondelete='CASCADE'),
