@@ -11,7 +11,7 @@ from checklist_app.casework.models import Letter
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import BoardComment
 from tests.casework_factories import family_case
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
 
 DAY = date(2027, 2, 10)
@@ -36,7 +36,7 @@ def test_senior_leader_sees_progress_overdue_actions_next_review_and_board_comme
     make_action(current, text="Call every family on the first day of absence",
                 review=DAY - timedelta(days=3))
     make_action(current, text="Not yet due", review=DAY + timedelta(days=3))
-    user = make_user(school, Role.SENIOR_LEADER)
+    user = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, user)
     page = _text(client)
@@ -50,7 +50,7 @@ def test_senior_leader_sees_progress_overdue_actions_next_review_and_board_comme
 
 @time_machine.travel(DAY)
 def test_attendance_lead_sees_overdue_next_steps_and_letters_to_issue(app, client, school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     case, _parents = family_case(school, lead, opened_on=date(2026, 11, 2))
     db.session.add(Letter(school_id=school.id, case_id=case.id, step="S1", key="invite",
                           title="Invitation to a meeting", body_markdown="Dear parent"))
@@ -72,7 +72,7 @@ def test_governor_sees_latest_finalised_board_pack_and_changes(app, client, scho
     rate(spring, {FIRST: "embedded"})
     finalise(spring)
     draft_summer = make_evaluation(school, "2026-27-summer")
-    governor = make_user(school, Role.GOVERNOR)
+    governor = UserFactory(school=school, role=Role.GOVERNOR)
     db.session.commit()
     login(client, governor)
     page = _text(client)
@@ -85,8 +85,8 @@ def test_governor_sees_latest_finalised_board_pack_and_changes(app, client, scho
 
 @time_machine.travel(DAY)
 def test_trust_admin_sees_one_row_per_school(app, client):
-    first, second = make_school("Ash Academy"), make_school("Birch Academy")
-    admin = make_user(first, Role.ADMIN)
+    first, second = SchoolFactory(name="Ash Academy"), SchoolFactory(name="Birch Academy")
+    admin = UserFactory(school=first, role=Role.ADMIN)
     admin.memberships.append(type(admin.memberships[0])(school=second, role=Role.ADMIN))
     evaluation = make_evaluation(second, "2026-27-autumn")
     rate(evaluation, default="not-in-place")

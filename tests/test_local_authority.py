@@ -8,7 +8,7 @@ from checklist_app.auth.models import Membership, Role
 from checklist_app.extensions import db
 from checklist_app.sharing.models import LocalAuthorityShare
 from tests.casework_factories import family_case
-from tests.factories import PASSWORD, login, make_school, make_user
+from tests.factories import PASSWORD, SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import finalise, make_evaluation, rate
 
 # What a local-authority officer may open: nothing about pupils, cases, letters or staff.
@@ -32,7 +32,7 @@ def _csrf(page: str) -> str:
 
 
 def test_share_read_and_stop(app, client, school):
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     draft = make_evaluation(school, "2026-27-spring")
     final = make_evaluation(school, "2026-27-autumn")
     rate(final)
@@ -77,8 +77,8 @@ def test_share_read_and_stop(app, client, school):
 
 
 def test_cannot_share_with_a_member_of_staff(app, client, school):
-    admin = make_user(school, Role.ADMIN)
-    teacher = make_user(school, Role.STAFF, email="teacher@example.org")
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    teacher = UserFactory(school=school, role=Role.STAFF, email="teacher@example.org")
     db.session.commit()
     client.post("/logout")
     login(client, admin)
@@ -89,9 +89,9 @@ def test_cannot_share_with_a_member_of_staff(app, client, school):
 
 
 def test_officer_sees_only_schools_that_share(app, client):
-    sharing, other = make_school("Ash Academy"), make_school("Elm School")
-    officer = make_user(sharing, Role.LOCAL_AUTHORITY)
-    make_user(other, Role.ADMIN)
+    sharing, other = SchoolFactory(name="Ash Academy"), SchoolFactory(name="Elm School")
+    officer = UserFactory(school=sharing, role=Role.LOCAL_AUTHORITY)
+    UserFactory(school=other, role=Role.ADMIN)
     db.session.commit()
     login(client, officer, PASSWORD)
     page = client.get("/").get_data(as_text=True)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from checklist_app.auth.models import Role
 from checklist_app.clock import today
 from checklist_app.home import panels
+from checklist_app.home.blueprint import bp
 from checklist_app.security import READERS, allow, current_role, current_school, public, schools_in_view
-
-bp = Blueprint("home", __name__)
 
 
 @bp.route("/")

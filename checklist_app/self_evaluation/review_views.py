@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from checklist_app.clock import today
+from checklist_app import clock
 from checklist_app.concurrency import Conflict
+from checklist_app.editing import run
 from checklist_app.home import panels
 from checklist_app.security import (
     LEADERS,
@@ -19,9 +20,9 @@ from checklist_app.security import (
     schools_in_view,
 )
 from checklist_app.self_evaluation import insights, local, services
+from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm
 from checklist_app.self_evaluation.terms import Term, TermError
-from checklist_app.self_evaluation.views import bp
 
 
 @bp.get("/compare")
@@ -37,7 +38,7 @@ def compare():
 @allow(TRUST_VIEWERS)
 def trust():
     """Across an administrator's schools (or those sharing with a local-authority officer)."""
-    day = today()
+    day = clock.today()
     try:
         term = Term.parse(request.args.get("term", ""))
     except TermError:
@@ -59,7 +60,7 @@ def local_checkpoints():
     school = current_school()
     form = LocalCheckpointForm()
     if form.validate_on_submit():
-        row = local.add_local_checkpoint(school, form.text.data, form.guidance.data)
+        row = run(lambda: local.add_local_checkpoint(school, form.text.data, form.guidance.data))
         flash(f"Local checkpoint {row.number} added. It appears after the official checkpoints in "
               "self-evaluations that are still drafts.", "success")
         return redirect(url_for(".local_checkpoints"))
@@ -74,7 +75,7 @@ def withdraw_local_checkpoint(checkpoint_id: int):
     """Stop asking a local checkpoint (answers already given are kept)."""
     row = local.get_local_checkpoint(checkpoint_id, current_school())
     try:
-        local.withdraw_local_checkpoint(row, VersionForm().version.data)
+        run(lambda: local.withdraw_local_checkpoint(row, VersionForm().version.data), row)
     except Conflict as error:
         flash(str(error), "error")
     else:

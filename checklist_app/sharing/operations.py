@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from checklist_app.auth.models import Membership, Role, School, User
 from checklist_app.auth.services import AccountError, create_user, find_user
+from checklist_app.errors import Refused
 from checklist_app.extensions import db
 from checklist_app.sharing.models import LocalAuthorityShare
 
 
-class SharingError(ValueError):
+class SharingError(Refused):
     """A share that cannot be made or ended; the message is for the user."""
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from checklist_app.clock import today
-from checklist_app.extensions import db
+from checklist_app.editing import run
 from checklist_app.security import ADMINS, allow, current_school
 from checklist_app.sharing import operations
+from checklist_app.sharing.blueprint import bp
 from checklist_app.sharing.operations import SharingError
-
-bp = Blueprint("sharing", __name__, url_prefix="/sharing", template_folder="templates")
 
 
 class ShareForm(FlaskForm):
@@ -35,17 +34,15 @@ class StopForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 @allow(ADMINS)
 def index():
-    """Who the school shares with; share with another officer."""
+    """Who the school shares with; share with another officer (one transaction, committed once)."""
     school, form = current_school(), ShareForm()
     if form.validate_on_submit():
         try:
-            record, password = operations.share(school, current_user, today(), form.email.data,
-                                                form.name.data or "")
+            record, password = run(lambda: operations.share(school, current_user, today(),
+                                                            form.email.data, form.name.data or ""))
         except SharingError as error:
-            db.session.rollback()
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             note = (f" Their password is {password}: give it to them securely; it is shown only once."
                     if password else "")
             flash(f"{school.name} now shares its finalised self-evaluations with "
@@ -60,15 +57,14 @@ def index():
 def stop():
     """Stop sharing with one officer."""
     form = StopForm()
-    if form.validate_on_submit() and (form.share_id.data or "").isdigit():
+    share_id = form.share_id.data or ""
+    if form.validate_on_submit() and share_id.isdigit() and 0 < int(share_id) < 2**31:
         try:
-            record = operations.stop_sharing(current_school(), current_user, today(),
-                                             int(form.share_id.data))
+            record = run(lambda: operations.stop_sharing(current_school(), current_user, today(),
+                                                         int(share_id)))
         except SharingError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(f"Sharing with {record.officer.name} has stopped.", "success")
     else:
         flash("That share could not be found.", "error")

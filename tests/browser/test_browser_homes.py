@@ -14,7 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 from checklist_app.auth.models import Membership, Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from tests.casework_factories import family_case  # noqa: E402
-from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
+from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 from tests.self_evaluation_factories import finalise, make_evaluation, rate, this_term  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -32,11 +32,11 @@ class Trust:
 def trust(setup) -> Trust:
     """Two academies with one administrator; the second shares with a local-authority officer."""
     with setup():
-        ash, birch = make_school("Ash Academy"), make_school("Birch Academy with a Long Name")
-        admin = make_user(ash, Role.ADMIN, name="Tara Trust")
+        ash, birch = SchoolFactory(name="Ash Academy"), SchoolFactory(name="Birch Academy with a Long Name")
+        admin = UserFactory(school=ash, role=Role.ADMIN, name="Tara Trust")
         admin.memberships.append(Membership(school=birch, role=Role.ADMIN))
-        officer = make_user(birch, Role.LOCAL_AUTHORITY, name="Lee Council")
-        lead = make_user(ash, Role.ATTENDANCE_LEAD, name="Ali Lead")
+        officer = UserFactory(school=birch, role=Role.LOCAL_AUTHORITY, name="Lee Council")
+        lead = UserFactory(school=ash, role=Role.ATTENDANCE_LEAD, name="Ali Lead")
         evaluation = make_evaluation(birch, this_term().previous(), admin)
         rate(evaluation, default="developing")
         finalise(evaluation)
