@@ -68,9 +68,11 @@ def register_blueprints(app: Flask) -> None:
     from checklist_app.reporting.blueprint import bp as reporting_bp
     from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
     from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
+    from checklist_app.sharing.blueprint import bp as sharing_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, register_bp):
+                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, register_bp,
+                      sharing_bp):
         app.register_blueprint(blueprint)
 
 
@@ -133,6 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(formatting.long_date, "long_date")
     app.add_template_filter(formatting.long_datetime, "long_datetime")
     app.add_template_filter(formatting.markdown_html, "markdown")
+    app.add_template_filter(formatting.markdown_text_html, "typed_markdown")
     app.add_template_filter(formatting.summary, "summary")
     app.add_template_global(can)
     app.add_template_global(current_role)
@@ -142,6 +145,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(security.STAFF, "STAFF")
     app.add_template_global(security.LEADERS, "LEADERS")
     app.add_template_global(security.ADMINS, "ADMINS")
+    app.add_template_global(security.TRUST_VIEWERS, "TRUST_VIEWERS")
+    app.add_template_global(security.REGISTER_READERS, "REGISTER_READERS")
     from checklist_app.auth.models import Role
     from checklist_app.casework.enums import TEMPLATE_ENUMS
     from checklist_app.checklist_engine.schema import ResponseType
@@ -151,6 +156,9 @@ def register_template_helpers(app: Flask) -> None:
 
     app.add_template_global(engine_forms.item_fields, "engine_item_fields")
     app.add_template_global(engine_forms.item_field, "item_field")
+    from checklist_app import govuk
+
+    govuk.register(app)
 
 
 def register_cli(app: Flask) -> None:

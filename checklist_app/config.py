@@ -35,6 +35,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
         "RETENTION_YEARS": int(_env("RETENTION_YEARS", "6")),
         "WTF_CSRF_TIME_LIMIT": None,
+        "SERVICE_NAME": _env("SERVICE_NAME", "School attendance"),
+        "PHASE_BANNER": _env("PHASE_BANNER", ""),
     }
 
 

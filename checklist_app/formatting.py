@@ -52,6 +52,19 @@ def sanitise_markdown(text: str | None) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
+def markdown_text_html(text: str | None) -> Markup:
+    """Markdown where any HTML the user typed is shown as the text they typed, not dropped.
+
+    For short texts people type into the app (action points, comments, sign-off comments):
+    ``**bold**`` and lists are formatted, and ``<img ...>`` stays visible as words.
+    """
+    if not text:
+        return Markup("")
+    html = markdown_bounds.render(text, escape_html=True)
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,  # noqa: S704
+                            url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"))
+
+
 def markdown_html(text: str | None) -> Markup:
     """Template filter: sanitised markdown, safe to insert into a page."""
     return Markup(sanitise_markdown(text))  # noqa: S704 - cleaned by nh3 above

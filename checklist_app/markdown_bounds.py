@@ -45,11 +45,19 @@ MARKER = re.compile(r">|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
 _local = threading.local()
 
 
-def _markdown() -> markdown_lib.Markdown:
-    """This thread's Markdown instance, built once and reset before each use."""
-    instance = getattr(_local, "markdown", None)
+def _markdown(escape_html: bool = False) -> markdown_lib.Markdown:
+    """This thread's Markdown instance, built once and reset before each use.
+
+    With ``escape_html`` any HTML in the text is kept as the words typed rather than parsed.
+    """
+    name = "markdown_escaping" if escape_html else "markdown"
+    instance = getattr(_local, name, None)
     if instance is None:
-        instance = _local.markdown = markdown_lib.Markdown(extensions=["sane_lists"])
+        instance = markdown_lib.Markdown(extensions=["sane_lists"])
+        if escape_html:
+            instance.preprocessors.deregister("html_block")
+            instance.inlinePatterns.deregister("html")
+        setattr(_local, name, instance)
     return instance.reset()
 
 
@@ -107,7 +115,7 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def render(text: str) -> str:
+def render(text: str, escape_html: bool = False) -> str:
     """Markdown to (unsanitised) HTML in time linear in the length of the text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     token = f"mdplain{secrets.token_hex(8)}x"
@@ -125,7 +133,7 @@ def render(text: str) -> str:
         else:
             kept.append(f"{token}{len(plain)}x")
             plain.append([lines])
-    out = _markdown().convert("\n\n".join(kept))
+    out = _markdown(escape_html).convert("\n\n".join(kept))
     if not plain:
         return out
     pattern = re.compile(rf"(?:<p>)?{token}(\d+)x(?:</p>)?")

@@ -25,3 +25,4 @@ from checklist_app.register.models import (  # noqa: F401
     TypedWeek,
 )
 from checklist_app.self_evaluation.models import Action, BoardComment, CheckpointAnswer, SelfEvaluation  # noqa: F401
+from checklist_app.sharing.models import LocalAuthorityShare  # noqa: F401

@@ -3,6 +3,11 @@
 Every view is declared with :func:`allow` (the roles that may use it) or :func:`public`; the
 access-matrix test fails for a route that has neither. Governors are read-only: a governor's POST is
 refused unless the view says ``governor_may_post=True`` (board comments).
+
+A local-authority officer has a membership in each school that shares its self-evaluations with
+them. The role is in :data:`READERS` only (finalised self-evaluations, board packs, the home page and
+the table of schools): never in :data:`EVERYONE`, so nothing about pupils or staff is open to it, and
+it may never POST.
 """
 
 from __future__ import annotations
@@ -18,11 +23,16 @@ from checklist_app.auth.models import Role, School
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EVERYONE = frozenset(Role)
+EVERYONE = frozenset(Role) - {Role.LOCAL_AUTHORITY}
+READERS = frozenset(Role)
+READ_ONLY = frozenset({Role.GOVERNOR, Role.LOCAL_AUTHORITY})
+TRUST_VIEWERS = frozenset({Role.ADMIN, Role.LOCAL_AUTHORITY})
 STAFF = frozenset({Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD, Role.STAFF})
 LEADERS = frozenset({Role.ADMIN, Role.SENIOR_LEADER})
 CASEWORKERS = STAFF
 ADMINS = frozenset({Role.ADMIN})
+# Pupil-level register data: not governors, staff without a lead role or local-authority officers.
+REGISTER_READERS = frozenset({Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD})
 
 
 def public(view: F) -> F:
@@ -43,7 +53,7 @@ def allow(roles: frozenset[Role], *, governor_may_post: bool = False) -> Callabl
             role = current_role()
             if role is None or role not in roles:
                 abort(403)
-            if role is Role.GOVERNOR and request.method not in ("GET", "HEAD") \
+            if role in READ_ONLY and request.method not in ("GET", "HEAD") \
                     and not governor_may_post:
                 abort(403)
             return view(*args, **kwargs)
@@ -88,6 +98,17 @@ def can(roles: frozenset[Role]) -> bool:
     """Whether the current user's role is one of ``roles`` (for templates: show a link or not)."""
     role = current_role()
     return role is not None and role in roles
+
+
+def schools_in_view(user: Any) -> list[School]:
+    """The schools a user sees across: where they administer, or where they are the local authority.
+
+    Follows the role in the current school: an administrator sees the schools they administer, a
+    local-authority officer the schools that share with them. By name.
+    """
+    role = current_role()
+    wanted = Role.LOCAL_AUTHORITY if role is Role.LOCAL_AUTHORITY else Role.ADMIN
+    return sorted((m.school for m in user.memberships if m.role is wanted), key=lambda s: s.name)
 
 
 def set_security_headers(response: Any) -> Any:

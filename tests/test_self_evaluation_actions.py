@@ -73,7 +73,7 @@ def test_edit_and_close_an_action(client, leader, school):
     assert action.status is ActionStatus.DONE
     assert action.completed_on == TODAY and action.closed_term == Term.for_date(TODAY).slug
     plan = client.get(f"/self-evaluation/{evaluation.id}/action-plan").get_data(as_text=True)
-    assert 'class="struck">Train all tutors' in plan  # closed actions stay, struck through
+    assert 'class="struck"><p>Train all tutors' in plan  # closed actions stay, struck through
 
 
 def test_conflicting_action_edit_shows_both_versions(client, leader, school):

@@ -226,6 +226,9 @@ def test_start_next_term_moves_to_a_new_edition(client, leader, school, app):
     assert "Our school has an additional action / improvement plan" in page
     assert "Replaced by checkpoint 26" in page
     assert "carried over, wording changed: please review" in page
+    # Checkpoint 26 replaced 19: it is new, not "wording changed".
+    assert "new, replacing withdrawn checkpoint 19: review the answer copied from it" in page
+    assert page.count("carried over, wording changed") == 1
     # The previous term stays pinned to its edition.
     old_page = client.get(f"/self-evaluation/{last.id}/checkpoints/sa-02-attendance-ethos")
     assert "Reworded in 2026" not in old_page.get_data(as_text=True)

@@ -22,6 +22,7 @@ class Role(enum.StrEnum):
     ATTENDANCE_LEAD = "attendance_lead"
     STAFF = "staff"
     GOVERNOR = "governor"
+    LOCAL_AUTHORITY = "local_authority"
 
     @property
     def label(self) -> str:
@@ -35,7 +36,11 @@ ROLE_LABELS = {
     Role.ATTENDANCE_LEAD: "Attendance lead",
     Role.STAFF: "Staff",
     Role.GOVERNOR: "Governor",
+    Role.LOCAL_AUTHORITY: "Local authority officer",
 }
+NOT_STAFF = (Role.GOVERNOR, Role.LOCAL_AUTHORITY)  # never offered as a case lead or action owner
+# Roles the Users page gives; local-authority officers are added on the Sharing page.
+SCHOOL_ROLES = tuple(r for r in Role if r is not Role.LOCAL_AUTHORITY)
 
 
 class School(Audited, db.Model):

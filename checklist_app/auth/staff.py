@@ -16,7 +16,7 @@ from wtforms.validators import Email, InputRequired, Length
 
 from checklist_app.auth import operations
 from checklist_app.auth.blueprint import staff as bp
-from checklist_app.auth.models import ROLE_LABELS, Membership, Role
+from checklist_app.auth.models import ROLE_LABELS, SCHOOL_ROLES, Membership, Role
 from checklist_app.auth.services import AccountError, create_user
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.editing import run
@@ -32,14 +32,14 @@ class AddUserForm(FlaskForm):
     email = EmailField("E-mail address", validators=[InputRequired("Enter an e-mail address."),
                                                      Email(), Length(max=254)])
     role = RadioField("Role", validators=[InputRequired("Choose a role.")],
-                      choices=choice_list([(r.value, ROLE_LABELS[r]) for r in Role]))
+                      choices=choice_list([(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES]))
 
 
 class RoleForm(FlaskForm):
     """Change a member's role."""
 
     role = RadioField("Role", validators=[InputRequired("Choose a role.")],
-                      choices=choice_list([(r.value, ROLE_LABELS[r]) for r in Role]))
+                      choices=choice_list([(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES]))
 
 
 def _members() -> list[Membership]:
@@ -71,7 +71,7 @@ def index():
                   "success")
             return redirect(url_for("staff.index"))
     members = sorted(_members(), key=lambda m: m.user.name.lower())
-    role_options = [(r.value, ROLE_LABELS[r]) for r in Role]
+    role_options = [(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES]
     return render_template("staff/index.html", members=members, form=form,
                            role_options=role_options), \
         400 if form.errors else 200

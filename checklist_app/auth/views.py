@@ -19,7 +19,7 @@ from checklist_app.auth.blueprint import bp
 from checklist_app.auth.forms import LoginForm, SwitchSchoolForm
 from checklist_app.auth.services import authenticate
 from checklist_app.extensions import limiter
-from checklist_app.security import EVERYONE, allow, public
+from checklist_app.security import READERS, allow, public
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,7 +53,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(EVERYONE, governor_may_post=True)
+@allow(READERS, governor_may_post=True)
 def logout():
     """End the session."""
     logout_user()
@@ -63,7 +63,7 @@ def logout():
 
 
 @bp.route("/switch-school", methods=["POST"])
-@allow(EVERYONE, governor_may_post=True)
+@allow(READERS, governor_may_post=True)
 def switch_school():
     """Work in another of the user's schools."""
     form = SwitchSchoolForm()
@@ -71,6 +71,6 @@ def switch_school():
         school_id = int(form.school_id.data)
         if current_user.role_in(school_id) is not None:
             session["school_id"] = school_id
-            return redirect(url_for("home.index"))
+            return redirect(_safe_next(request.form.get("next")))
     flash("You do not have access to that school.", "error")
     return redirect(url_for("home.index"))

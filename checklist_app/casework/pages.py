@@ -9,7 +9,7 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import select
 
-from checklist_app.auth.models import Membership, Role, School, User
+from checklist_app.auth.models import NOT_STAFF, Membership, School, User
 from checklist_app.editing import refused_status, round_trip
 from checklist_app.extensions import db
 
@@ -17,9 +17,9 @@ refused = refused_status
 
 
 def staff_choices(school: School) -> list[tuple[int, str]]:
-    """The school's staff (anyone but governors), for choosing a lead professional."""
+    """The school's staff (not governors or local-authority officers), to choose a lead professional."""
     users = db.session.scalars(select(User).join(Membership).where(
-        Membership.school_id == school.id, Membership.role != Role.GOVERNOR,
+        Membership.school_id == school.id, Membership.role.not_in(NOT_STAFF),
         User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in users]
 

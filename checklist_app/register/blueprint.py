@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from checklist_app.auth.models import Role
-
-REGISTER_ROLES = frozenset({Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD})
+from checklist_app.security import REGISTER_READERS as REGISTER_ROLES  # noqa: F401  (used by routes)
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
 

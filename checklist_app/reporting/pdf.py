@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import encodings.unicode_escape  # noqa: F401  (loaded now: a render opens no file, not even a codec)
 import io
 import os
 import posixpath
@@ -72,6 +73,7 @@ def _environment(reports_dir: str) -> SandboxedEnvironment:
     env.filters["long_date"] = formatting.long_date
     env.filters["long_datetime"] = formatting.long_datetime
     env.filters["markdown"] = formatting.markdown_html
+    env.filters["typed_markdown"] = formatting.markdown_text_html
     return env
 
 

@@ -11,7 +11,7 @@ from flask import Response
 from checklist_app import clock
 from checklist_app.reporting import case_reports, exports, services
 from checklist_app.reporting.blueprint import bp
-from checklist_app.security import EVERYONE, STAFF, allow, current_role, current_school
+from checklist_app.security import READERS, STAFF, allow, current_role, current_school
 from checklist_app.self_evaluation.services import get_self_evaluation
 
 
@@ -29,7 +29,7 @@ def pdf_download(document: services.Document) -> Response:
 
 
 @bp.get("/self-evaluation/<int:evaluation_id>/action-plan.pdf")
-@allow(EVERYONE)
+@allow(READERS)
 def action_plan(evaluation_id: int):
     """The self-evaluation and action plan as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
@@ -37,7 +37,7 @@ def action_plan(evaluation_id: int):
 
 
 @bp.get("/self-evaluation/<int:evaluation_id>/board-pack.pdf")
-@allow(EVERYONE)
+@allow(READERS)
 def board_pack(evaluation_id: int):
     """The governing board pack (summary, then the action plan) as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())

@@ -9,7 +9,7 @@ from checklist_app.checklist_engine.pinning import with_local_items
 from checklist_app.concurrency import Conflict
 from checklist_app.editing import run
 from checklist_app.formatting import summary
-from checklist_app.security import EVERYONE, LEADERS, STAFF, allow, can, current_school
+from checklist_app.security import LEADERS, READERS, STAFF, allow, can, current_school
 from checklist_app.self_evaluation import actions, services
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import VersionForm, action_form_class
@@ -41,7 +41,7 @@ def _form_values(form) -> dict:
 
 
 @bp.get("/<int:evaluation_id>/action-plan")
-@allow(EVERYONE)
+@allow(READERS)
 def action_plan(evaluation_id: int):
     """A term's action plan: live while a draft, as it was finalised afterwards."""
     evaluation = evaluation_for(evaluation_id)

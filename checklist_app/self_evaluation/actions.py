@@ -14,7 +14,7 @@ from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from checklist_app.auth.models import Membership, Role, School, User
+from checklist_app.auth.models import NOT_STAFF, Membership, School, User
 from checklist_app.concurrency import Conflict, check_version
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import OPEN_STATUSES, Action, ActionStatus, SelfEvaluation
@@ -44,7 +44,7 @@ def owner_choices(school_id: int) -> list[tuple[int, str]]:
     """The school's staff who can be responsible for an action (id, name), by name."""
     rows = db.session.execute(
         select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.school_id == school_id, Membership.role != Role.GOVERNOR,
+        .where(Membership.school_id == school_id, Membership.role.not_in(NOT_STAFF),
                User.active.is_(True)).order_by(User.name))
     return [(row.id, row.name) for row in rows]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import render_template
 
 from checklist_app.audit.services import history as audit_history
-from checklist_app.security import EVERYONE, allow, current_school
+from checklist_app.security import READERS, allow, current_school
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.pages import evaluation_for
 
 
 @bp.get("/<int:evaluation_id>/history")
-@allow(EVERYONE)
+@allow(READERS)
 def history(evaluation_id: int):
     """Who changed what and when, including finalising, reopening and board comments."""
     evaluation = evaluation_for(evaluation_id)

@@ -129,9 +129,13 @@ def admin_schools(user: User) -> list[School]:
     return sorted((m.school for m in user.memberships if m.role is Role.ADMIN), key=lambda s: s.name)
 
 
-def trust_overview(user: User, term: Term, definition: Definition, today: date) -> TrustOverview:
-    """Per checkpoint, how many schools gave each rating this term; who has overdue actions."""
-    schools = admin_schools(user)
+def trust_overview(user: User, term: Term, definition: Definition, today: date,
+                   schools: list[School] | None = None) -> TrustOverview:
+    """Per checkpoint, how many schools gave each rating this term; who has overdue actions.
+
+    ``schools`` defaults to the schools the user administers.
+    """
+    schools = admin_schools(user) if schools is None else schools
     ids = [s.id for s in schools]
     counts: dict[tuple[str, str], int] = {}
     for row in db.session.execute(

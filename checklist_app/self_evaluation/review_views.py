@@ -6,10 +6,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from checklist_app import clock
-from checklist_app.auth.models import Role
 from checklist_app.concurrency import Conflict
 from checklist_app.editing import run
-from checklist_app.security import ADMINS, EVERYONE, LEADERS, allow, current_role, current_school
+from checklist_app.home import panels
+from checklist_app.security import (
+    LEADERS,
+    READ_ONLY,
+    READERS,
+    TRUST_VIEWERS,
+    allow,
+    current_role,
+    current_school,
+    schools_in_view,
+)
 from checklist_app.self_evaluation import insights, local, services
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm
@@ -17,28 +26,31 @@ from checklist_app.self_evaluation.terms import Term, TermError
 
 
 @bp.get("/compare")
-@allow(EVERYONE)
+@allow(READERS)
 def compare():
     """Each checkpoint's rating term by term, and actions opened and closed each term."""
     school = current_school()
-    data = insights.comparison(school.id, finalised_only=current_role() is Role.GOVERNOR)
+    data = insights.comparison(school.id, finalised_only=current_role() in READ_ONLY)
     return render_template("self_evaluation/compare.html", school=school, data=data)
 
 
 @bp.get("/trust")
-@allow(ADMINS)
+@allow(TRUST_VIEWERS)
 def trust():
-    """For an administrator of several schools: ratings this term and overdue actions."""
+    """Across an administrator's schools (or those sharing with a local-authority officer)."""
+    day = clock.today()
     try:
         term = Term.parse(request.args.get("term", ""))
     except TermError:
-        term = Term.for_date(clock.today())
-    overview = insights.trust_overview(current_user, term, services.newest_edition(), clock.today())
-    now = Term.for_date(clock.today())
+        term = Term.for_date(day)
+    schools = schools_in_view(current_user)
+    overview = insights.trust_overview(current_user, term, services.newest_edition(), day, schools)
+    now = Term.for_date(day)
     choices = [now.next(), now]
     while len(choices) < 6:
         choices.append(choices[-1].previous())
-    return render_template("self_evaluation/trust.html", overview=overview, choices=choices)
+    return render_template("self_evaluation/trust.html", overview=overview, choices=choices,
+                           school_rows=panels.school_rows(schools, day))
 
 
 @bp.route("/local-checkpoints", methods=["GET", "POST"])

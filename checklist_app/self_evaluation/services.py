@@ -22,6 +22,7 @@ from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition, Item, RatingLevel
 from checklist_app.concurrency import Conflict, check_version
 from checklist_app.extensions import db, utcnow
+from checklist_app.security import READ_ONLY
 from checklist_app.self_evaluation import DEFINITION_KEY
 from checklist_app.self_evaluation.models import (
     BoardComment,
@@ -82,10 +83,10 @@ class Checkpoint:
 # --- finding records (always scoped to the current school) ---------------------------------
 
 def get_self_evaluation(evaluation_id: int, school: School, role: Role | None) -> SelfEvaluation:
-    """The school's self-evaluation, or 404; governors only ever see finalised ones."""
+    """The school's self-evaluation, or 404; governors and the local authority see finalised ones only."""
     evaluation = db.session.scalar(select(SelfEvaluation).where(
         SelfEvaluation.id == evaluation_id, SelfEvaluation.school_id == school.id))
-    if evaluation is None or (role is Role.GOVERNOR and not evaluation.is_finalised):
+    if evaluation is None or (role in READ_ONLY and not evaluation.is_finalised):
         abort(404)
     return evaluation
 
@@ -93,7 +94,7 @@ def get_self_evaluation(evaluation_id: int, school: School, role: Role | None) -
 def list_self_evaluations(school: School, role: Role | None) -> list[SelfEvaluation]:
     """Every self-evaluation of the school, newest term first (revisions newest first)."""
     query = select(SelfEvaluation).where(SelfEvaluation.school_id == school.id)
-    if role is Role.GOVERNOR:
+    if role in READ_ONLY:
         query = query.where(SelfEvaluation.status == EvaluationStatus.FINALISED)
     rows = list(db.session.scalars(query))
     return sorted(rows, key=lambda e: (e.term.sort_key, e.revision), reverse=True)
@@ -208,8 +209,11 @@ def start(school: School, term: Term, user: User | None) -> SelfEvaluation:
 
 def save_checkpoint(evaluation: SelfEvaluation, item: Item, submitted_version: Any,
                     rating: str | None, evidence: dict[str, str], user: User | None) -> CheckpointAnswer:
-    """Save one checkpoint's rating and evidence as a draft; a stale version raises Conflict."""
+    """Save one checkpoint's rating and evidence as a draft (never a withdrawn one); Conflict if stale."""
     ensure_editable(evaluation)
+    if item.withdrawn:
+        raise SelfEvaluationError(f"Checkpoint {item.number} has been withdrawn, so its answer is kept "
+                                  "as it was and cannot be changed.")
     answer = db.session.scalar(select(CheckpointAnswer).where(
         CheckpointAnswer.self_evaluation_id == evaluation.id, CheckpointAnswer.item_id == item.id))
     if answer is None:
@@ -348,10 +352,18 @@ def add_board_comment(evaluation: SelfEvaluation, body: str, user: User) -> Boar
 
 
 def board_comments(evaluation: SelfEvaluation) -> list[BoardComment]:
-    """The board's comments, oldest first."""
-    return list(db.session.scalars(select(BoardComment).where(
-        BoardComment.self_evaluation_id == evaluation.id).order_by(BoardComment.created_at,
-                                                                   BoardComment.id)))
+    """The board's comments on this term's revisions up to this one, oldest first (with ``.revision``)."""
+    rows = db.session.execute(
+        select(BoardComment, SelfEvaluation.revision)
+        .join(SelfEvaluation, SelfEvaluation.id == BoardComment.self_evaluation_id)
+        .where(SelfEvaluation.school_id == evaluation.school_id,
+               SelfEvaluation.academic_year == evaluation.academic_year,
+               SelfEvaluation.season == evaluation.season,
+               SelfEvaluation.revision <= evaluation.revision)
+        .order_by(BoardComment.created_at, BoardComment.id))
+    for comment, revision in (found := rows.all()):
+        comment.revision = revision
+    return [comment for comment, _ in found]
 
 
 # --- for reports --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from checklist_app.auth.models import Role
 from checklist_app.checklist_engine.forms import answers_from_form, choice_list, form_data_from_answers
 from checklist_app.concurrency import Conflict
 from checklist_app.editing import run
-from checklist_app.security import EVERYONE, LEADERS, allow, can, current_role, current_school
+from checklist_app.security import LEADERS, READERS, allow, can, current_role, current_school
 from checklist_app.self_evaluation import carry, insights, services
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import (
@@ -48,7 +48,7 @@ def _index_page(form: StartForm, status: int = 200):
 
 
 @bp.get("/")
-@allow(EVERYONE)
+@allow(READERS)
 def index():
     """The school's self-evaluations by term, and starting one."""
     return _index_page(_start_form())
@@ -99,7 +99,7 @@ def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 
 
 
 @bp.get("/<int:evaluation_id>")
-@allow(EVERYONE)
+@allow(READERS)
 def overview(evaluation_id: int):
     """Progress, checkpoints needing attention, sign-off and links."""
     return _overview_page(evaluation_for(evaluation_id))
@@ -124,11 +124,12 @@ def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, confli
         checkpoint=here, form=form, conflict=conflict,
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if 0 <= position < len(ids) - 1 else None,
-        editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current), status
+        editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current
+        and not item.withdrawn), status
 
 
 @bp.get("/<int:evaluation_id>/checkpoints/<item_id>")
-@allow(EVERYONE)
+@allow(READERS)
 def checkpoint(evaluation_id: int, item_id: str):
     """One checkpoint: full text, guidance, rating and the three evidence prompts."""
     return _checkpoint_page(evaluation_for(evaluation_id), item_id)
@@ -151,6 +152,9 @@ def save_checkpoint(evaluation_id: int, item_id: str):
                                              current_user))
     except Locked as error:
         return locked_page(error)
+    except SelfEvaluationError as error:
+        flash(str(error), "error")
+        return _checkpoint_page(evaluation, item_id, form, status=400)
     except Conflict as error:
         saved = services.answers_by_item(evaluation).get(item.id)
         form.version.data = str(saved.version) if saved else "0"

@@ -164,7 +164,7 @@ def sign_off_and_finalise(v, term: str) -> None:
     page.get_by_label("Date of next review").fill((date.today() + timedelta(days=90)).isoformat())
     v.follow(page.get_by_role("button", name="Sign off and finalise"))
     expect(page.get_by_role("status")).to_contain_text(f"Self-evaluation for {term} finalised.")
-    expect(page.locator(".tag").first).to_have_text("Finalised")
+    expect(page.locator(".govuk-tag").first).to_have_text("Finalised")
 
 
 def pdf_link(v):
@@ -212,6 +212,10 @@ def test_senior_leader_rates_plans_and_finalises(visitor, oakfield):
     review = date.today() + timedelta(days=42)
 
     v.log_in(oakfield.email, PASSWORD)
+    # The senior leader's home: this term's self-evaluation, overdue actions, next review.
+    expect(page.get_by_role("heading", name="Self-evaluation this term")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overdue actions")).to_be_visible()
+    expect(page.get_by_text("Next review")).to_be_visible()
     v.screenshot("01-home")
     v.nav("Self-evaluation")
     v.follow(page.get_by_role("button", name=f"Start {oakfield.term}", exact=True))
@@ -224,8 +228,8 @@ def test_senior_leader_rates_plans_and_finalises(visitor, oakfield):
     v.follow(page.get_by_role("link", name="Back to the overview"))
     expect(page.get_by_text("25 of 25 checkpoints")).to_be_visible()
     expect(page.get_by_role("heading", name="Checkpoints still needing attention")).to_have_count(0)
-    ratings = page.get_by_role("table", name="Checkpoints and ratings")
-    expect(ratings.get_by_role("row").nth(2)).to_contain_text("Embedded")
+    ratings = page.get_by_role("list", name="Checkpoints and ratings")  # GOV.UK task list
+    expect(ratings.get_by_role("listitem").nth(1)).to_contain_text("Embedded")
 
     v.follow(page.get_by_role("navigation", name="This self-evaluation")
              .get_by_role("link", name="Action plan", exact=True))

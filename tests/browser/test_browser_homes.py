@@ -1,0 +1,85 @@
+"""Journey 4: each role's home page, the trust table across two schools (the header's school
+switcher must not break), and a local-authority officer who reads only what schools share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: browser tests skipped")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from checklist_app.auth.models import Membership, Role  # noqa: E402
+from checklist_app.extensions import db  # noqa: E402
+from tests.casework_factories import family_case  # noqa: E402
+from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
+from tests.self_evaluation_factories import finalise, make_evaluation, rate, this_term  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Trust:
+    admin: str
+    officer: str
+    lead: str
+    case_id: int
+
+
+@pytest.fixture
+def trust(setup) -> Trust:
+    """Two academies with one administrator; the second shares with a local-authority officer."""
+    with setup():
+        ash, birch = SchoolFactory(name="Ash Academy"), SchoolFactory(name="Birch Academy with a Long Name")
+        admin = UserFactory(school=ash, role=Role.ADMIN, name="Tara Trust")
+        admin.memberships.append(Membership(school=birch, role=Role.ADMIN))
+        officer = UserFactory(school=birch, role=Role.LOCAL_AUTHORITY, name="Lee Council")
+        lead = UserFactory(school=ash, role=Role.ATTENDANCE_LEAD, name="Ali Lead")
+        evaluation = make_evaluation(birch, this_term().previous(), admin)
+        rate(evaluation, default="developing")
+        finalise(evaluation)
+        case, _ = family_case(ash, lead)
+        db.session.commit()
+        return Trust(admin=admin.email, officer=officer.email, lead=lead.email, case_id=case.id)
+
+
+def test_trust_admin_home_and_switcher(visitor, trust):
+    v, page = visitor, visitor.page
+    v.log_in(trust.admin, PASSWORD)
+    table = page.get_by_role("table", name="Self-evaluation by school. Colour shows the lowest rating "
+                                           "in the last finalised self-evaluation.")
+    expect(table.get_by_role("rowheader", name="Ash Academy")).to_be_visible()
+    expect(table).to_contain_text("Birch Academy with a Long Name")
+    expect(page.get_by_label("School")).to_be_visible()
+    v.screenshot("20-trust-admin-home")
+    v.follow(page.get_by_role("button", name="Open Birch Academy with a Long Name's self-evaluation"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Self-evaluation:")
+    v.nav("Self-evaluation")
+    v.follow(page.get_by_role("link", name="Across my schools"))
+    v.screenshot("21-trust-view")
+    page.set_viewport_size({"width": 360, "height": 800})
+    v.goto("/")
+    v.screenshot("22-trust-admin-home-narrow")
+
+
+def test_attendance_lead_home(visitor, trust):
+    v, page = visitor, visitor.page
+    v.log_in(trust.lead, PASSWORD)
+    expect(page.get_by_role("heading", name="Overdue next steps")).to_be_visible()
+    expect(page.get_by_role("heading", name="Letters to issue")).to_be_visible()
+    v.screenshot("23-attendance-lead-home")
+
+
+def test_local_authority_officer_reads_shared_self_evaluations_only(visitor, trust):
+    v, page = visitor, visitor.page
+    v.log_in(trust.officer, PASSWORD)
+    expect(page.get_by_role("heading", name="Schools sharing their self-evaluation with you")).to_be_visible()
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav.get_by_role("link", name="Attendance cases")).to_have_count(0)
+    v.screenshot("24-local-authority-home")
+    v.nav("Self-evaluation")
+    v.screenshot("25-local-authority-self-evaluations")
+    response = v.goto(f"/cases/{trust.case_id}")
+    assert response.status == 403
