@@ -44,6 +44,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.session_protection = "strong"
+    from checklist_app.mail import init_mail
+
+    init_mail(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -56,18 +59,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from checklist_app.audit.views import bp as audit_bp
+    from checklist_app.auth.password_reset import bp as password_reset_bp
     from checklist_app.auth.staff import bp as staff_bp
     from checklist_app.auth.views import bp as auth_bp
     from checklist_app.casework.views import bp as casework_bp
     from checklist_app.data_protection.views import bp as data_protection_bp
     from checklist_app.definitions.views import bp as definitions_bp
     from checklist_app.home.views import bp as home_bp
+    from checklist_app.jobs.views import bp as jobs_bp
+    from checklist_app.mail.views import bp as mail_bp
     from checklist_app.reporting.calendar_views import feeds as calendar_feed_bp
     from checklist_app.reporting.views import bp as reporting_bp
     from checklist_app.self_evaluation.views import bp as self_evaluation_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):
+                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, jobs_bp,
+                      mail_bp, password_reset_bp):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,13 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
         "RETENTION_YEARS": int(_env("RETENTION_YEARS", "6")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Background jobs: on RQ workers when REDIS_URL is set, else in a thread of this process.
+        "REDIS_URL": _env("REDIS_URL") or None,
+        "JOB_QUEUE": _env("JOB_QUEUE", "checklist"),
+        "JOBS_DIR": _env("JOBS_DIR", str(Path(instance_path) / "jobs")),
+        "JOB_RETRIES": int(_env("JOB_RETRIES", "2")),
+        "JOB_TIMEOUT_SECONDS": int(_env("JOB_TIMEOUT_SECONDS", "3600")),
+        "JOB_STALE_SECONDS": int(_env("JOB_STALE_SECONDS", "120")),
     }
 
 
