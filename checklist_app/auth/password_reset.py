@@ -21,6 +21,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from checklist_app.auth.models import User
 from checklist_app.auth.services import find_user
 from checklist_app.extensions import db, limiter
+from checklist_app.mail import mail
 from checklist_app.security import public
 
 bp = Blueprint("password_reset", __name__, template_folder="templates")
@@ -84,7 +85,9 @@ def send_reset_link(user: User) -> None:
     link = url_for("password_reset.reset", token=make_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template("password_reset/email.txt", user=user, link=link, minutes=minutes)
-    EmailMessage(subject="Set a new password for checklist_app", body=body, to=[user.email]).send()
+    with mail.get_connection() as connection:
+        connection.send_messages([EmailMessage(subject="Set a new password for checklist_app", body=body,
+                                               to=[user.email])])
 
 
 def _limit() -> str:

@@ -16,6 +16,7 @@ from checklist_app.casework.enums import ContactMethod, LetterStatus
 from checklist_app.casework.models import Case, Contact, Letter, Parent
 from checklist_app.clock import now
 from checklist_app.extensions import db
+from checklist_app.mail import mail
 
 
 class LetterMailError(RuntimeError):
@@ -56,7 +57,9 @@ def send_letter(case: Case, letter: Letter, parent: Parent | None, pdf: Any, use
     who = getattr(user, "name", "") or "Printing job"
     for each in recipients:
         try:
-            _message(case, letter, each, pdf).send()
+            # A connection per message, closed even when the server refuses it.
+            with mail.get_connection() as connection:
+                connection.send_messages([_message(case, letter, each, pdf)])
         except Exception as error:  # noqa: BLE001 - SMTP errors come in many kinds
             current_app.logger.warning("E-mail to parent %s failed: %s", each.id, error)
             failures.append(each)
