@@ -60,7 +60,7 @@ def dispatch(job_id: int, app: Flask | None = None) -> None:
 
         queue = Queue(app.config["JOB_QUEUE"], connection=redis_connection(url))
         queue.enqueue("checklist_app.jobs.worker.perform", job_id, job_id=f"checklist-job-{job_id}",
-                      retry=Retry(max=app.config["JOB_RETRIES"], interval=5),
+                      retry=Retry(max=app.config["JOB_RETRIES"]),
                       job_timeout=app.config["JOB_TIMEOUT_SECONDS"], result_ttl=3600,
                       failure_ttl=7 * 24 * 3600)
         return

@@ -37,10 +37,16 @@ def jobs_group() -> None:
 
 @jobs_group.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--nice", default=10, show_default=True,
+              help="Lower this worker's CPU priority so web pages stay fast while PDFs render.")
 @with_appcontext
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, nice: int) -> None:
     """Run an RQ worker for REDIS_URL with this app loaded (start one or more in production)."""
     global _app
+    import os
+
+    if nice:
+        os.nice(nice)
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set: without Redis, jobs run inside the web "
