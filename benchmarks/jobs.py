@@ -37,6 +37,14 @@ START_SNIPPET = (
     f"[m for m in {HEAVY!r} if m in sys.modules]]))")
 
 
+def quiet_pdf_logging() -> None:
+    """xhtml2pdf and WeasyPrint warn about each missing glyph: not figures, so hidden."""
+    import logging
+
+    for name in ("xhtml2pdf", "weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def process_start(runs: int = 5) -> None:
     """Median of fresh interpreters doing import + create_app()."""
     times, heavy = [], []
@@ -57,7 +65,7 @@ def self_evaluation_pdf(runs: int = 3) -> None:
     from checklist_app import create_app
     from checklist_app.extensions import db
     from checklist_app.reporting import cache, services
-    from checklist_app.reporting.pdf import template_environment
+    from checklist_app.reporting.pdf import ASSETS_DIR, link_callback, template_environment
     from checklist_app.reporting.self_evaluation_context import action_plan_report
     from checklist_app.self_evaluation.models import SelfEvaluation
 
@@ -75,9 +83,10 @@ def self_evaluation_pdf(runs: int = 3) -> None:
                 cache.clear_cache()
                 return services.action_plan_pdf(evaluation, today)
 
-            def raw():
+            def raw():  # the same HTML and stylesheet, without our resource policy or page numbers
                 out = io.BytesIO()
-                pisa.CreatePDF(html, dest=out, encoding="utf-8")
+                pisa.CreatePDF(html, dest=out, path=str(ASSETS_DIR / "report.html"),
+                               link_callback=link_callback, encoding="utf-8")
                 return out.getvalue()
 
             app_pdf()
@@ -317,6 +326,7 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=200, help="letters in the bulk job")
     parser.add_argument("--skip-stack", action="store_true", help="no PostgreSQL + Redis figures")
     args = parser.parse_args()
+    quiet_pdf_logging()
     process_start()
     self_evaluation_pdf()
     letters_in_process(args.letters)
