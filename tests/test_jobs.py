@@ -142,3 +142,14 @@ def test_warm_cache_makes_issued_letters_ready(app, client, school, clock):
     assert (job.state, job.done, job.total) == (JobState.DONE, 1, 1)
     assert len(list((app.config["REPORT_CACHE_DIR"] and __import__("pathlib").Path(
         app.config["REPORT_CACHE_DIR"])).glob("letter-*.pdf"))) == 1
+
+
+def test_a_queued_job_lost_with_a_restarted_process_is_reported(client, school, leader, clock):
+    job = Job(school_id=school.id, kind="bulk-letters", title="Letters to print", on_date=TODAY,
+              params={}, state=JobState.QUEUED, errors=[])
+    db.session.add(job)
+    db.session.commit()
+    assert "Waiting to start" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    clock.shift(timedelta(minutes=5))  # no thread of this process holds it: it was lost
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "The work never started" in page and "Start it again" in page

@@ -22,6 +22,7 @@ class JobState(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The state in plain words."""
         return {"queued": "Waiting to start", "running": "Running", "done": "Finished",
                 "failed": "Failed"}[self.value]
 

@@ -28,6 +28,8 @@ from checklist_app.jobs.tasks import TASKS, JobError, Progress
 log = logging.getLogger(__name__)
 STOPPED_MESSAGE = ("The work stopped before it finished (the server running it was restarted or "
                    "stopped). Nothing has been sent twice; please start it again.")
+NEVER_STARTED_MESSAGE = ("The work never started: the server was restarted before it could begin. "
+                         "Please start it again.")
 _executor_lock = threading.Lock()
 
 
@@ -70,6 +72,8 @@ def dispatch(job_id: int, app: Flask | None = None) -> None:
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checklist-job")
             app.extensions["jobs_executor"] = executor
             app.extensions["jobs_futures"] = []
+            app.extensions["jobs_waiting"] = set()
+    app.extensions["jobs_waiting"].add(job_id)
     future: Future = executor.submit(run_job, app, job_id)
     app.extensions["jobs_futures"].append(future)
 
@@ -94,6 +98,7 @@ def _fail(job_id: int, message: str) -> None:
 
 def run_job(app: Flask, job_id: int) -> None:
     """Do one job, in its own application context; commits once per unit of work."""
+    app.extensions.get("jobs_waiting", set()).discard(job_id)
     with app.app_context():
         try:
             job = db.session.get(Job, job_id)
@@ -133,8 +138,23 @@ def reap_stale_jobs(stale_after: timedelta | None = None) -> int:
         job.state = JobState.FAILED
         job.errors = [*job.errors, STOPPED_MESSAGE]
         job.finished_at = now()
+    lost = _lost_in_process(cutoff)
+    for job in lost:
+        job.state = JobState.FAILED
+        job.errors = [*job.errors, NEVER_STARTED_MESSAGE]
+        job.finished_at = now()
     db.session.flush()
-    return len(stale)
+    return len(stale) + len(lost)
+
+
+def _lost_in_process(cutoff) -> list[Job]:
+    """Without Redis, queued jobs this process is not holding were lost with a restarted process."""
+    if current_app.config.get("REDIS_URL"):
+        return []
+    waiting = current_app.extensions.get("jobs_waiting", set())
+    return [job for job in db.session.scalars(select(Job).where(Job.state == JobState.QUEUED,
+                                                               Job.created_at < cutoff))
+            if job.id not in waiting]
 
 
 def school_jobs(school: School, limit: int = 30) -> list[Job]:
