@@ -108,7 +108,7 @@ def _letters_app(url: str, folder: str, letters: int, extra: dict | None = None)
     """An app on ``url`` with a school, a leader and ``letters`` cases with a draft letter each."""
     from checklist_app import create_app
     from checklist_app.extensions import db
-    from tests.factories import make_school, make_user
+    from tests.factories import SchoolFactory, UserFactory
     from tests.jobs_factories import case_with_draft_not_due
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "JOBS_DIR": f"{folder}/jobs",
@@ -121,8 +121,8 @@ def _letters_app(url: str, folder: str, letters: int, extra: dict | None = None)
             from flask_migrate import upgrade
 
             upgrade()
-        school = make_school("Benchmark Primary")
-        user = make_user(school, "admin", email=ADMIN_EMAIL)
+        school = SchoolFactory(name="Benchmark Primary")
+        user = UserFactory(school=school, role="admin", email=ADMIN_EMAIL)
         ids = [case_with_draft_not_due(school, user)[0].id for _ in range(letters)]
         db.session.commit()
         info = (school.id, user.id, ids)

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from checklist_app.extensions import db
 from tests.conftest import POSTGRES_URL, ROOT, make_app
 from tests.deployment_stack import Browser, Stack
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, SchoolFactory, UserFactory
 from tests.jobs_factories import case_with_draft_not_due
 from tests.services import BIN, executable_or_skip, redis_url_or_skip
 
@@ -52,8 +52,8 @@ def stack(tmp_path_factory):
         from flask_migrate import upgrade
 
         upgrade()
-        school = make_school("Oak Primary")
-        user = make_user(school, "admin", name="Alex Morgan", email="alex@oak.example")
+        school = SchoolFactory(name="Oak Primary")
+        user = UserFactory(school=school, role="admin", name="Alex Morgan", email="alex@oak.example")
         case_ids = [case_with_draft_not_due(school, user)[0].id for _ in range(CASES)]
         db.session.commit()
         db.session.remove()

@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import make_evaluation, this_term
 from tests.test_access_matrix import _routes, _url, _world
+
+pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
 
 SKIP_ACTIONS = ("/logout", "/switch-school")
 
@@ -105,9 +107,9 @@ def _collect_forms(app, client, ids) -> dict[str, dict]:
 
 @pytest.fixture
 def fuzz_world(app, client):
-    school = make_school("Fuzz School")
+    school = SchoolFactory(name="Fuzz School")
     ids = _world(school)
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     draft = make_evaluation(school, this_term().next())
     db.session.commit()
     login(client, admin)
@@ -127,7 +129,6 @@ def test_the_fuzzer_finds_the_forms(fuzz_world):
 def _check(client, action: str, values: dict) -> int:
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     response = client.post(action, data=values)
-    db.session.expire_all()
     after = db.session.scalar(select(func.count()).select_from(AuditEvent))
     page = response.get_data(as_text=True)
     assert response.status_code < 500, (action, values)

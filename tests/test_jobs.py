@@ -13,7 +13,7 @@ from checklist_app.clock import now
 from checklist_app.extensions import db
 from checklist_app.jobs.models import Job, JobState
 from checklist_app.jobs.runner import STOPPED_MESSAGE, wait_for_jobs
-from tests.factories import make_school
+from tests.factories import SchoolFactory
 from tests.jobs_factories import TODAY, case_with_draft_not_due, case_with_due_invite
 
 
@@ -39,7 +39,7 @@ def _only_job() -> Job:
     return db.session.scalars(db.select(Job)).one()
 
 
-def test_due_letters_print_as_one_pdf_with_progress_page(app, client, school, leader, clock):
+def test_due_letters_print_as_one_pdf_with_progress_page(clock, app, client, school, leader):
     due_case, _parents, due_letter = case_with_due_invite(school, leader)
     case_with_draft_not_due(school, leader)
     response = client.post("/jobs/bulk-letters", data={"which": "due"})
@@ -58,7 +58,7 @@ def test_due_letters_print_as_one_pdf_with_progress_page(app, client, school, le
     assert due_case.pupil.first_name in text
 
 
-def test_chosen_cases_include_every_draft(app, client, school, leader, clock):
+def test_chosen_cases_include_every_draft(clock, app, client, school, leader):
     first, _p, _l = case_with_due_invite(school, leader)
     second, _p2, _l2 = case_with_draft_not_due(school, leader)
     form = client.get("/jobs/").get_data(as_text=True)
@@ -69,14 +69,14 @@ def test_chosen_cases_include_every_draft(app, client, school, leader, clock):
     assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
 
 
-def test_choosing_no_case_is_refused_keeping_the_choice(client, school, leader, clock):
+def test_choosing_no_case_is_refused_keeping_the_choice(clock, client, school, leader):
     response = client.post("/jobs/bulk-letters", data={"which": "cases"})
     assert response.status_code == 400
     assert "Choose at least one case" in response.get_data(as_text=True)
     assert db.session.scalars(db.select(Job)).first() is None
 
 
-def test_nothing_due_fails_in_plain_words(app, client, school, leader, clock):
+def test_nothing_due_fails_in_plain_words(clock, app, client, school, leader):
     case_with_draft_not_due(school, leader)
     client.post("/jobs/bulk-letters", data={"which": "due"})
     _wait(app)
@@ -87,8 +87,7 @@ def test_nothing_due_fails_in_plain_words(app, client, school, leader, clock):
     assert "This job did not finish" in page and "Start it again" in page
 
 
-def test_running_job_shows_refreshing_progress_then_stale_one_is_reported(client, school, leader,
-                                                                          clock):
+def test_running_job_shows_refreshing_progress_then_stale_one_is_reported(clock, client, school, leader):
     job = Job(school_id=school.id, kind="bulk-letters", title="Letters to print", on_date=TODAY,
               params={}, state=JobState.RUNNING, done=3, total=12, errors=[], heartbeat_at=now())
     db.session.add(job)
@@ -101,8 +100,8 @@ def test_running_job_shows_refreshing_progress_then_stale_one_is_reported(client
     assert _only_job().state is JobState.FAILED
 
 
-def test_another_schools_job_is_not_found(client, school, leader, clock):
-    other = make_school("Elm Academy")
+def test_another_schools_job_is_not_found(clock, client, school, leader):
+    other = SchoolFactory(name="Elm Academy")
     job = Job(school_id=other.id, kind="warm-cache", title="Finished documents made ready",
               on_date=TODAY, params={}, errors=[], state=JobState.DONE, result_file="x.pdf")
     db.session.add(job)
@@ -129,12 +128,12 @@ def test_cli_bulk_letters_writes_the_merged_pdf(app, school, tmp_path, clock):
 
 def test_warm_cache_makes_issued_letters_ready(app, client, school, clock):
     from checklist_app.auth.models import Role
-    from checklist_app.casework import letter_services
-    from tests.factories import login, make_user
+    from checklist_app.casework import letter_operations
+    from tests.factories import UserFactory, login
 
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     _case, _parents, letter = case_with_draft_not_due(school)
-    letter_services.issue_letter(letter, admin, TODAY)
+    letter_operations.issue_letter(letter, admin, TODAY)
     login(client, admin)
     client.post("/jobs/warm-cache")
     _wait(app)
@@ -144,7 +143,7 @@ def test_warm_cache_makes_issued_letters_ready(app, client, school, clock):
         app.config["REPORT_CACHE_DIR"])).glob("letter-*.pdf"))) == 1
 
 
-def test_a_queued_job_lost_with_a_restarted_process_is_reported(client, school, leader, clock):
+def test_a_queued_job_lost_with_a_restarted_process_is_reported(clock, client, school, leader):
     job = Job(school_id=school.id, kind="bulk-letters", title="Letters to print", on_date=TODAY,
               params={}, state=JobState.QUEUED, errors=[])
     db.session.add(job)

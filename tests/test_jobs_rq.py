@@ -30,13 +30,20 @@ def _queue(app):
     return Queue(app.config["JOB_QUEUE"], connection=redis_connection(app.config["REDIS_URL"]))
 
 
-def test_job_goes_through_redis_to_a_worker(app, client, school, leader, monkeypatch):
+@pytest.fixture
+def clock():
+    """The school week the letters are due in (requested before ``leader``, so the log-in session is
+    signed on the same clock it is read on)."""
+    with time_machine.travel("2027-01-08 10:00 +0000", tick=True) as traveller:
+        yield traveller
+
+
+def test_job_goes_through_redis_to_a_worker(clock, app, client, school, leader, monkeypatch):
     from rq import SimpleWorker
 
-    with time_machine.travel("2027-01-08 10:00 +0000", tick=True):
-        first, _p, _l = case_with_due_invite(school, leader)
-        second, _p2, _l2 = case_with_draft_not_due(school, leader)
-        client.post("/jobs/bulk-letters", data={"which": "cases", "case_ids": [first.id, second.id]})
+    first, _p, _l = case_with_due_invite(school, leader)
+    second, _p2, _l2 = case_with_draft_not_due(school, leader)
+    client.post("/jobs/bulk-letters", data={"which": "cases", "case_ids": [first.id, second.id]})
     job = db.session.scalars(db.select(Job)).one()
     assert job.state is JobState.QUEUED  # nothing ran in the web process
     queue = _queue(app)

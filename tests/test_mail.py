@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.casework.enums import ContactMethod
 from checklist_app.casework.models import Contact
 from checklist_app.extensions import db
 from checklist_app.jobs.models import Job, JobState
 from checklist_app.jobs.runner import wait_for_jobs
 from tests.conftest import make_app
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, SchoolFactory, UserFactory, login
 from tests.jobs_factories import TODAY, case_with_draft_not_due
 from tests.smtp_server import smtp_inbox  # noqa: F401 - fixture
 
@@ -41,7 +41,7 @@ def _issued_letter(school, leader, parents_emails=("mum@family.example", "dad@fa
 
     second = make_parent(case.pupil, first="Daniel", relationship_to_pupil="Father")
     parents[0].email, second.email = parents_emails
-    letter_services.issue_letter(letter, leader, TODAY)
+    letter_operations.issue_letter(letter, leader, TODAY)
     db.session.commit()
     return case, letter
 
@@ -51,8 +51,8 @@ def _contacts() -> list[Contact]:
     return list(db.session.scalars(db.select(Contact).order_by(Contact.id)))
 
 
-def test_issued_letter_is_emailed_to_each_parent_and_recorded(client, school, leader, smtp_inbox,  # noqa: F811
-                                                              clock):
+def test_issued_letter_is_emailed_to_each_parent_and_recorded(clock, client, school, leader,
+                                                              smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
     case, letter = _issued_letter(school, leader)
     page = client.get(f"/cases/{case.id}/letters/{letter.id}").get_data(as_text=True)
@@ -73,8 +73,8 @@ def test_issued_letter_is_emailed_to_each_parent_and_recorded(client, school, le
     assert contacts[0].recorded_by == leader.name
 
 
-def test_refused_email_is_shown_recorded_and_can_be_sent_again(client, school, leader, smtp_inbox,  # noqa: F811
-                                                               clock):
+def test_refused_email_is_shown_recorded_and_can_be_sent_again(clock, client, school, leader,
+                                                               smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
     case, letter = _issued_letter(school, leader)
     inbox.refuse = True
@@ -88,7 +88,7 @@ def test_refused_email_is_shown_recorded_and_can_be_sent_again(client, school, l
     assert [c.made for c in _contacts()] == [False, False, True, True]
 
 
-def test_draft_letters_are_never_emailed(client, school, leader, smtp_inbox, clock):  # noqa: F811
+def test_draft_letters_are_never_emailed(clock, client, school, leader, smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
     case, _parents, letter = case_with_draft_not_due(school, leader)
     response = client.post(f"/cases/{case.id}/letters/{letter.id}/email", follow_redirects=True)
@@ -96,7 +96,7 @@ def test_draft_letters_are_never_emailed(client, school, leader, smtp_inbox, clo
     assert inbox.messages == []
 
 
-def test_bulk_job_emails_issued_letters(app, client, school, leader, smtp_inbox, clock):  # noqa: F811
+def test_bulk_job_emails_issued_letters(clock, app, client, school, leader, smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
     case, _letter = _issued_letter(school, leader, ("mum@family.example", ""))
     draft_case, _p, _draft = case_with_draft_not_due(school, leader)
@@ -124,7 +124,7 @@ def _reset_link(inbox) -> str:
 
 def test_password_reset_link_works_once(client, school, smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
-    user = make_user(school, email="jo@oak.example")
+    user = UserFactory(school=school, email="jo@oak.example")
     db.session.commit()
     response = client.post("/forgot-password", data={"email": "jo@oak.example"}, follow_redirects=True)
     assert "If that address belongs to an account" in response.get_data(as_text=True)
@@ -145,7 +145,7 @@ def test_password_reset_link_works_once(client, school, smtp_inbox):  # noqa: F8
 
 def test_password_reset_link_expires_and_unknown_addresses_get_no_mail(client, school, smtp_inbox):  # noqa: F811
     inbox, _port = smtp_inbox
-    make_user(school, email="sam@oak.example")
+    UserFactory(school=school, email="sam@oak.example")
     db.session.commit()
     client.post("/forgot-password", data={"email": "nobody@oak.example"})
     assert inbox.messages == []
@@ -167,9 +167,7 @@ def test_development_mail_is_written_to_a_folder(tmp_path, monkeypatch):
     app = make_app(f"sqlite:///{tmp_path / 'dev.sqlite3'}", SERVER_NAME="localhost")
     with app.app_context():
         db.create_all()
-        from tests.factories import make_school
-
-        user = make_user(make_school())
+        user = UserFactory(school=SchoolFactory())
         db.session.commit()
         with app.test_request_context():
             from checklist_app.auth.password_reset import send_reset_link

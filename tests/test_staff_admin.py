@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from checklist_app.auth.models import Membership, Role, User
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 
 def test_admin_adds_a_user_who_can_then_log_in(app, client):
-    school = make_school("Oak")
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory(name="Oak")
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Siân Jones", "email": "sian@oak.example",
@@ -27,8 +27,8 @@ def test_admin_adds_a_user_who_can_then_log_in(app, client):
 
 
 def test_validation_keeps_what_was_typed(app, client):
-    school = make_school()
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Łukasz Nowak", "email": "not-an-email"})
@@ -38,19 +38,17 @@ def test_validation_keeps_what_was_typed(app, client):
 
 
 def test_change_role_and_remove_only_within_the_school(app, client):
-    school, other = make_school(), make_school()
-    admin = make_user(school, Role.ADMIN)
-    teacher = make_user(school, Role.STAFF)
-    outsider = make_user(other, Role.STAFF)
+    school, other = SchoolFactory(), SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    teacher = UserFactory(school=school, role=Role.STAFF)
+    outsider = UserFactory(school=other, role=Role.STAFF)
     db.session.commit()
     login(client, admin)
     membership = teacher.memberships[0]
     client.post(f"/admin/users/{membership.id}/role", data={"role": "senior_leader"})
-    db.session.refresh(membership)
     assert membership.role is Role.SENIOR_LEADER
     assert client.post(f"/admin/users/{outsider.memberships[0].id}/remove").status_code == 404
     client.post(f"/admin/users/{membership.id}/remove")
-    db.session.expire_all()
     assert db.session.scalar(select(Membership).where(Membership.user_id == teacher.id)) is None
     assert db.session.get(User, teacher.id).active is False
     own = admin.memberships[0]
@@ -59,8 +57,8 @@ def test_change_role_and_remove_only_within_the_school(app, client):
 
 
 def test_only_admins_manage_users(app, client):
-    school = make_school()
-    head = make_user(school, Role.SENIOR_LEADER)
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, head)
     assert client.get("/admin/users/").status_code == 403

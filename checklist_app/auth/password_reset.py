@@ -11,20 +11,22 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_mailman import EmailMessage
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from checklist_app.auth import operations
+from checklist_app.auth.blueprint import password_reset as bp
 from checklist_app.auth.models import User
 from checklist_app.auth.services import find_user
+from checklist_app.editing import run
 from checklist_app.extensions import db, limiter
 from checklist_app.mail import mail
 from checklist_app.security import public
 
-bp = Blueprint("password_reset", __name__, template_folder="templates")
 SALT = "password-reset"
 MIN_LENGTH = 10
 
@@ -128,8 +130,7 @@ def reset(token: str):
         return redirect(url_for("password_reset.forgot"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        db.session.commit()
+        run(lambda: operations.set_new_password(user, form.password.data), user)
         flash("Your password has been changed. Log in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("password_reset/reset.html", form=form), 400 if form.errors else 200

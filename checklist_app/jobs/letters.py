@@ -13,11 +13,12 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from checklist_app.auth.models import School
-from checklist_app.casework import rules
-from checklist_app.casework.enums import CaseStatus, LetterStatus
+from checklist_app.casework.enums import CaseStatus, LetterStatus, LetterStep
 from checklist_app.casework.facts import facts_for_cases
-from checklist_app.casework.models import Case, Letter, Parent, Pupil
+from checklist_app.casework.models import Case, Letter, Pupil
+from checklist_app.casework.process.next_step import next_step
 from checklist_app.casework.settings import settings
+from checklist_app.errors import Refused
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date
 from checklist_app.jobs.tasks import JobError, JobResult, Progress, merge_pdfs, register_task
@@ -26,15 +27,15 @@ from checklist_app.jobs.tasks import JobError, JobResult, Progress, merge_pdfs, 
 DUE_WITHIN_DAYS = 7
 
 
-def due_steps(school: School, today: date) -> dict[int, str]:
+def due_steps(school: School, today: date) -> dict[int, LetterStep]:
     """The next step (by case id) of each open case whose next step is due within
     :data:`DUE_WITHIN_DAYS` of today (or overdue)."""
     chosen = select(Case.id).where(Case.school_id == school.id, Case.status == CaseStatus.OPEN)
     horizon = today + timedelta(days=DUE_WITHIN_DAYS)
     s = settings()
-    due: dict[int, str] = {}
+    due: dict[int, LetterStep] = {}
     for case_id, facts in facts_for_cases(chosen, contacts=False).items():
-        step = rules.next_step(facts, today, s)
+        step = next_step(facts, today, s)
         if step is not None and step.due is not None and step.due <= horizon:
             due[case_id] = step.step
     return due
@@ -61,7 +62,7 @@ def select_letters(school: School, today: date, *, due: bool = False,
         raise JobError("Choose the cases whose letters to print, or ask for every letter that is due.")
     steps = due_steps(school, today)
     rows = db.session.execute(query.where(Letter.case_id.in_(list(steps)))) if steps else []
-    return [(lid, cid) for lid, cid, step in rows if steps.get(cid) == step]
+    return [(lid, cid) for lid, cid, step in rows if steps.get(cid) is step]
 
 
 def _describe(case: Case, letter: Letter) -> str:
@@ -116,14 +117,14 @@ def bulk_letters(progress: Progress, school: School, user: Any, today: date,
 
 
 def email_one(case: Case, letter: Letter, document: Any, user: Any, today: date) -> tuple[str | None, int]:
-    """E-mail an issued letter to its recipient; (a plain problem or None, how many were sent)."""
+    """E-mail an issued letter to its family (recorded as contacts, committed with the job's unit);
+    (a plain problem or None, how many e-mails were sent)."""
     if letter.status is not LetterStatus.ISSUED:
         return f"{_describe(case, letter)} is still a draft, so it was printed but not e-mailed.", 0
-    from checklist_app.mail.letters import LetterMailError, send_letter
+    from checklist_app.mail.letters import send_letter
 
-    parent: Parent | None = letter.recipient
     try:
-        send_letter(case, letter, parent, document, user, today)
-    except LetterMailError as error:
+        sending = send_letter(case, letter, document, user, today)
+    except Refused as error:
         return str(error), 0
-    return None, 1
+    return sending.problem, sending.sent

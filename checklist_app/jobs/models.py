@@ -6,10 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.extensions import db, utcnow
+from checklist_app.mixins import SchoolScoped, enum_column
 
 
 class JobState(enum.StrEnum):
@@ -27,20 +28,17 @@ class JobState(enum.StrEnum):
                 "failed": "Failed"}[self.value]
 
 
-class Job(db.Model):
+class Job(SchoolScoped, db.Model):
     """One background job of one school, started by one user."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     started_by_name: Mapped[str] = mapped_column(String(200), default="")
     on_date: Mapped[date]
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    state: Mapped[JobState] = mapped_column(
-        Enum(JobState, native_enum=False, length=10, values_callable=lambda e: [x.value for x in e]),
-        default=JobState.QUEUED, index=True)
+    state: Mapped[JobState] = mapped_column(enum_column(JobState, 10), default=JobState.QUEUED,
+                                            index=True)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)

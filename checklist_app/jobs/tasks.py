@@ -19,12 +19,13 @@ from typing import Any
 from flask import current_app
 
 from checklist_app.clock import now
+from checklist_app.errors import Refused
 from checklist_app.extensions import db
 from checklist_app.jobs.models import Job, JobState
 
 
-class JobError(RuntimeError):
-    """The job cannot go on; the message says why in plain words."""
+class JobError(Refused):
+    """The job cannot start or go on; the message says why in plain words."""
 
 
 @dataclass(frozen=True)

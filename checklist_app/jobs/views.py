@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from checklist_app.casework.enums import CaseStatus, LetterStatus
 from checklist_app.casework.models import Case, Letter, Pupil
 from checklist_app.clock import today
+from checklist_app.editing import commit, run
 from checklist_app.extensions import db
 from checklist_app.jobs import runner
+from checklist_app.jobs.blueprint import bp
 from checklist_app.jobs.forms import BoardPacksForm, bulk_letters_form
 from checklist_app.jobs.models import Job
 from checklist_app.jobs.tasks import JobError, jobs_dir
+from checklist_app.loading import scoped
 from checklist_app.security import ADMINS, LEADERS, STAFF, allow, current_school
 from checklist_app.self_evaluation.terms import Term
-
-bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
 
 
 def _case_choices() -> list[tuple[int, str]]:
@@ -32,21 +33,13 @@ def _case_choices() -> list[tuple[int, str]]:
             for cid, first, last, n in rows]
 
 
-def _school_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.school_id != current_school().id:
-        abort(404)
-    return job
-
-
 def _start(kind: str, title: str, params: dict):
+    school, user, on = current_school(), current_user, today()
     try:
-        job = runner.start_job(current_school(), current_user, today(), kind, title, params)
+        job = run(lambda: runner.start_job(school, user, on, kind, title, params))
     except JobError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("jobs.index"))
-    db.session.commit()
     runner.dispatch(job.id)
     return redirect(url_for("jobs.job_page", job_id=job.id))
 
@@ -56,7 +49,7 @@ def _start(kind: str, title: str, params: dict):
 def index():
     """Recent jobs of the school and the forms that start new ones."""
     if runner.reap_stale_jobs():
-        db.session.commit()
+        commit()
     term = Term.for_date(today()).slug
     return render_template("jobs/index.html", jobs=runner.school_jobs(current_school()),
                            letters_form=bulk_letters_form(_case_choices()),
@@ -100,15 +93,15 @@ def start_warm_cache():
 def job_page(job_id: int):
     """A job's progress (the page refreshes itself until the job ends), result and problems."""
     if runner.reap_stale_jobs():
-        db.session.commit()
-    return render_template("jobs/job.html", job=_school_job(job_id))
+        commit()
+    return render_template("jobs/job.html", job=scoped(current_school(), Job, job_id))
 
 
 @bp.get("/<int:job_id>/result")
 @allow(STAFF)
 def result(job_id: int):
     """The job's file, as a download."""
-    job = _school_job(job_id)
+    job = scoped(current_school(), Job, job_id)
     path = jobs_dir() / job.result_file if job.result_file else None
     if path is None or not path.is_file():
         abort(404)
@@ -122,13 +115,12 @@ def result(job_id: int):
 @allow(STAFF)
 def retry(job_id: int):
     """Start a failed job again."""
-    job = _school_job(job_id)
+    job = scoped(current_school(), Job, job_id)
     try:
-        runner.requeue_failed(job)
+        run(lambda: runner.requeue_failed(job), job)
     except JobError as error:
         flash(str(error), "error")
         return redirect(url_for("jobs.job_page", job_id=job.id))
-    db.session.commit()
     runner.dispatch(job.id)
     flash("Started again.", "success")
     return redirect(url_for("jobs.job_page", job_id=job.id))

@@ -6,6 +6,7 @@ see what was sent and can send again. The covering text is short and "support fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,13 +15,31 @@ from flask_mailman import EmailMessage
 
 from checklist_app.casework.enums import ContactMethod, LetterStatus
 from checklist_app.casework.models import Case, Contact, Letter, Parent
+from checklist_app.casework.operations import CaseworkError, add_contact, refuse_closed
 from checklist_app.clock import now
-from checklist_app.extensions import db
 from checklist_app.mail import mail
 
 
-class LetterMailError(RuntimeError):
-    """A letter could not be e-mailed; the message says why in plain words."""
+class LetterMailError(CaseworkError):
+    """A letter cannot be e-mailed at all; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What e-mailing one letter did: how many parents it reached and who it could not reach."""
+
+    letter: Letter
+    sent: int
+    failed: list[Parent]
+
+    @property
+    def problem(self) -> str | None:
+        """The failures in plain words (None when every e-mail went)."""
+        if not self.failed:
+            return None
+        names = ", ".join(p.full_name for p in self.failed)
+        return (f"{self.letter.title} for {self.letter.case.pupil.full_name} could not be e-mailed to "
+                f"{names}. Try again from the letter's page, or post it.")
 
 
 def email_recipients(case: Case, letter: Letter) -> list[Parent]:
@@ -42,13 +61,17 @@ def _message(case: Case, letter: Letter, parent: Parent, pdf: Any) -> EmailMessa
     return message
 
 
-def send_letter(case: Case, letter: Letter, parent: Parent | None, pdf: Any, user: Any,
-                today: date) -> int:
-    """E-mail an issued letter to each parent with an address; records each sending as a contact
-    and flushes (the caller commits). Returns how many were sent; raises LetterMailError when none
-    could be, after recording the failures."""
+def send_letter(case: Case, letter: Letter, pdf: Any, user: Any, today: date) -> Sending:
+    """E-mail an issued letter to each parent with an address (an operation).
+
+    Refuses (:class:`LetterMailError`) before sending anything when the letter is not issued, the
+    case is closed or nobody has an address. Each sending and each failure is recorded as a contact
+    through :func:`casework.operations.add_contact` and flushed; the caller commits once, failures
+    included, so staff see what went and can send again.
+    """
     if letter.status is not LetterStatus.ISSUED:
         raise LetterMailError("Only an issued letter can be e-mailed: issue it first.")
+    refuse_closed(case)
     recipients = email_recipients(case, letter)
     if not recipients:
         raise LetterMailError(f"No parent or carer of {case.pupil.full_name} has an e-mail address, "
@@ -70,15 +93,10 @@ def send_letter(case: Case, letter: Letter, parent: Parent | None, pdf: Any, use
             sent += 1
             outcome = f"{letter.title} e-mailed to {each.email} (PDF attached)."
             made = True
-        db.session.add(Contact(school_id=case.school_id, case_id=case.id, occurred_at=now(),
-                               method=ContactMethod.EMAIL, with_whom=each.full_name, parent_id=each.id,
-                               made=made, outcome=outcome, recorded_by=who))
-    db.session.flush()
-    if failures:
-        names = ", ".join(p.full_name for p in failures)
-        raise LetterMailError(f"{letter.title} for {case.pupil.full_name} could not be e-mailed to "
-                              f"{names}. Try again from the letter's page, or post it.")
-    return sent
+        add_contact(case, {"occurred_at": now(), "method": ContactMethod.EMAIL,
+                           "with_whom": each.full_name, "parent_id": each.id, "made": made,
+                           "outcome": outcome}, who)
+    return Sending(letter, sent, failures)
 
 
 def letter_sendings(case: Case, letter: Letter) -> list[Contact]:
