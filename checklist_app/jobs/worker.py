@@ -7,6 +7,8 @@ connections it inherited so two processes never share one.
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -14,19 +16,21 @@ from flask.cli import with_appcontext
 from checklist_app.extensions import db
 
 _app: Flask | None = None
+_app_pid: int | None = None  # the process that built ``_app`` (and so owns its connections)
 
 
 def perform(job_id: int) -> None:
     """Run job ``job_id`` (what RQ calls)."""
-    global _app
+    global _app, _app_pid
     if _app is None:
         from checklist_app import create_app
 
-        _app = create_app()
+        _app, _app_pid = create_app(), os.getpid()
     from checklist_app.jobs.runner import run_job
 
-    with _app.app_context():
-        db.engine.dispose(close=False)  # connections inherited over fork are the parent's
+    if _app_pid is not None and _app_pid != os.getpid():
+        with _app.app_context():
+            db.engine.dispose(close=False)  # connections inherited over fork are the parent's
     run_job(_app, job_id)
 
 
@@ -42,9 +46,7 @@ def jobs_group() -> None:
 @with_appcontext
 def worker_command(burst: bool, nice: int) -> None:
     """Run an RQ worker for REDIS_URL with this app loaded (start one or more in production)."""
-    global _app
-    import os
-
+    global _app, _app_pid
     if nice:
         os.nice(nice)
     url = current_app.config.get("REDIS_URL")
@@ -55,7 +57,7 @@ def worker_command(burst: bool, nice: int) -> None:
 
     from checklist_app.jobs.runner import redis_connection
 
-    _app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _app, _app_pid = current_app._get_current_object(), os.getpid()  # type: ignore[attr-defined]
     connection = redis_connection(url)
     db.engine.dispose()
     Worker([Queue(current_app.config["JOB_QUEUE"], connection=connection)], connection=connection).work(
