@@ -46,6 +46,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.session_protection = "strong"
+    from checklist_app.mail import init_mail
+
+    init_mail(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -59,11 +62,14 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature, each from its ``<feature>.blueprint`` module."""
     from checklist_app.audit.blueprint import bp as audit_bp
     from checklist_app.auth.blueprint import bp as auth_bp
+    from checklist_app.auth.blueprint import password_reset as password_reset_bp
     from checklist_app.auth.blueprint import staff as staff_bp
     from checklist_app.casework.blueprint import bp as casework_bp
     from checklist_app.data_protection.blueprint import bp as data_protection_bp
     from checklist_app.definitions.blueprint import bp as definitions_bp
     from checklist_app.home.blueprint import bp as home_bp
+    from checklist_app.jobs.blueprint import bp as jobs_bp
+    from checklist_app.mail.blueprint import bp as mail_bp
     from checklist_app.register.blueprint import bp as register_bp
     from checklist_app.reporting.blueprint import bp as reporting_bp
     from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
@@ -72,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
                       self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, register_bp,
-                      sharing_bp):
+                      sharing_bp, jobs_bp, mail_bp, password_reset_bp):
         app.register_blueprint(blueprint)
 
 

@@ -46,6 +46,11 @@ def register_commands(app: Flask) -> None:
     from checklist_app.register.cli import register_group
 
     app.cli.add_command(register_group)
+    from checklist_app.jobs.cli import bulk_letters_command
+    from checklist_app.jobs.worker import jobs_group
+
+    report_group.add_command(bulk_letters_command)
+    app.cli.add_command(jobs_group)
 
 
 def _school_by_urn(urn: str) -> School:

@@ -32,11 +32,19 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": env == "production",
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "checklist"),
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
         "RETENTION_YEARS": int(_env("RETENTION_YEARS", "6")),
         "WTF_CSRF_TIME_LIMIT": None,
         "SERVICE_NAME": _env("SERVICE_NAME", "School attendance"),
         "PHASE_BANNER": _env("PHASE_BANNER", ""),
+        # Background jobs: on RQ workers when REDIS_URL is set, else in a thread of this process.
+        "REDIS_URL": _env("REDIS_URL") or None,
+        "JOB_QUEUE": _env("JOB_QUEUE", "checklist"),
+        "JOBS_DIR": _env("JOBS_DIR", str(Path(instance_path) / "jobs")),
+        "JOB_RETRIES": int(_env("JOB_RETRIES", "2")),
+        "JOB_TIMEOUT_SECONDS": int(_env("JOB_TIMEOUT_SECONDS", "3600")),
+        "JOB_STALE_SECONDS": int(_env("JOB_STALE_SECONDS", "120")),
     }
 
 

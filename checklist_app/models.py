@@ -16,6 +16,7 @@ from checklist_app.casework.models import (  # noqa: F401
     Signature,
 )
 from checklist_app.checklist_engine.models import DefinitionSnapshot, LocalCheckpoint  # noqa: F401
+from checklist_app.jobs.models import Job  # noqa: F401
 from checklist_app.register.models import (  # noqa: F401
     ColumnMapping,
     ImportRun,

@@ -42,12 +42,29 @@ def _world(school) -> dict[str, int]:
     meeting = held_meeting(case, [mum], date.today() - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
     letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, date.today())
+    job = _finished_job(school)
     db.session.commit()
-    return {"evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
+    return {"job_id": job.id,
+            "evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
             "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
             "pupil_id": case.pupil_id, "parent_id": mum.id, "user_id": lead.id,
             "membership_id": lead.memberships[0].id}
+
+
+def _finished_job(school):
+    """A finished bulk-letters job with its result file."""
+    from checklist_app.jobs.models import Job, JobState
+    from checklist_app.jobs.tasks import jobs_dir
+
+    job = Job(school_id=school.id, kind="bulk-letters", title="Letters to print", on_date=date.today(),
+              params={}, state=JobState.DONE, errors=[], result_name="letters.pdf")
+    db.session.add(job)
+    db.session.flush()
+    job.result_file = f"job-{job.id}-matrix-{school.urn}.pdf"
+    jobs_dir().mkdir(parents=True, exist_ok=True)
+    (jobs_dir() / job.result_file).write_bytes(b"%PDF-1.4 matrix")
+    return job
 
 
 def _routes(app):

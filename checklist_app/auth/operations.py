@@ -1,12 +1,13 @@
 """Staff administration operations: change a member's role, end their access to a school.
 
 Like every operation they take what they act on explicitly, change the session and flush; the
-view commits once. (Adding a member is :func:`checklist_app.auth.services.create_user`.)
+view commits once. (Adding a member is :func:`checklist_app.auth.services.create_user`.) Also a
+new password set through a reset link.
 """
 
 from __future__ import annotations
 
-from checklist_app.auth.models import Membership, Role
+from checklist_app.auth.models import Membership, Role, User
 from checklist_app.extensions import db
 
 
@@ -23,4 +24,10 @@ def remove_member(membership: Membership) -> None:
     db.session.delete(membership)
     if len(user.memberships) <= 1:
         user.active = False
+    db.session.flush()
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Give ``user`` a new password (which also ends every reset link sent to them before)."""
+    user.set_password(password)
     db.session.flush()

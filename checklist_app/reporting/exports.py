@@ -11,8 +11,6 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from sqlalchemy import select
 
 from checklist_app.checklist_engine.pinning import with_local_items
@@ -87,7 +85,13 @@ def actions_csv(rows: list[dict[str, Any]]) -> bytes:
 
 
 def actions_xlsx(rows: list[dict[str, Any]], school_name: str) -> bytes:
-    """An XLSX workbook with one sheet of actions; dates are real dates, text stays text."""
+    """An XLSX workbook with one sheet of actions; dates are real dates, text stays text.
+
+    openpyxl is imported here, on the first export, not when a process starts.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Actions"

@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 from flask import current_app
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from checklist_app import formatting
 from checklist_app.reporting.page_numbers import number_pages
@@ -26,11 +24,26 @@ ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "pdf"
 #: What xhtml2pdf gets for a URI we refuse: an empty inline resource, so nothing is read or
 #: fetched. (Answering None would make xhtml2pdf fall back to the URI as the document wrote it.)
 REFUSED = "data:,"
-#: The second gate, enforced inside xhtml2pdf's own fetcher (fonts and @import included): no
-#: network at all, local reads confined to our assets folder, and the server limits on size/time.
-RESOURCE_POLICY = ResourceAccessPolicy.server(
-    base_dir=ASSETS_DIR, allow_remote=False, allowed_hosts=frozenset()
-)
+
+@cache
+def resource_policy() -> Any:
+    """The second gate, enforced inside xhtml2pdf's own fetcher (fonts and @import included): no
+    network at all, local reads confined to our assets folder, and the server limits on size/time.
+
+    xhtml2pdf (and ReportLab) are imported here, on the first export, not when a process starts.
+    """
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    return ResourceAccessPolicy.server(base_dir=ASSETS_DIR, allow_remote=False,
+                                       allowed_hosts=frozenset())
+
+
+def __getattr__(name: str) -> Any:
+    """``RESOURCE_POLICY`` stays available as a module attribute, made on first use."""
+    if name == "RESOURCE_POLICY":
+        return resource_policy()
+    raise AttributeError(name)
+
 PLAIN_TYPES = (str, int, float, Decimal, bool, date, datetime, type(None))
 
 
@@ -100,6 +113,8 @@ def check_plain(value: Any, where: str = "context") -> None:
 
 def html_to_pdf(html: str) -> bytes:
     """Convert our rendered HTML to PDF, every resource going through ``link_callback``."""
+    from xhtml2pdf import pisa
+
     out = io.BytesIO()
     # html5lib makes a separate text node of every character reference, and xhtml2pdf spends a
     # fragment on each: a ">" needs no escaping in HTML, so give it plainly (a run of quote
@@ -107,7 +122,7 @@ def html_to_pdf(html: str) -> bytes:
     html = html.replace("&gt;", ">")
     # ``path`` names a document inside the assets folder so that relative URIs belong there.
     status = pisa.CreatePDF(html, dest=out, path=str(ASSETS_DIR / "report.html"),
-                            link_callback=link_callback, resource_policy=RESOURCE_POLICY,
+                            link_callback=link_callback, resource_policy=resource_policy(),
                             encoding="utf-8")
     if status.err:
         raise PDFRenderError(f"xhtml2pdf reported {status.err} error(s) building the PDF")

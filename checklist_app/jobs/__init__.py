@@ -1,0 +1,1 @@
+"""Background jobs: long work (bulk letters, board packs, cache warming) with progress and results."""

@@ -1,0 +1,47 @@
+"""Forms that start jobs (built per request, so the case choices are the school's own)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, widgets
+from wtforms.validators import InputRequired, ValidationError
+
+from checklist_app.checklist_engine.forms import choice_list
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class BulkLettersForm(FlaskForm):
+    """Which letters to print together (and whether to e-mail the issued ones)."""
+
+    which = RadioField("Which letters", choices=choice_list([
+        ("due", "Every draft letter whose step is due this week"),
+        ("cases", "The draft letters of the cases I choose")]), default="due",
+        validators=[InputRequired("Choose which letters to print.")])
+    case_ids = CheckboxesField("Cases", coerce=int, choices=[])
+    email = BooleanField("Also e-mail issued letters to parents and carers who have an e-mail address")
+
+    def validate_case_ids(self, field: CheckboxesField) -> None:
+        """Choosing cases means choosing at least one."""
+        if self.which.data == "cases" and not field.data:
+            raise ValidationError("Choose at least one case, or print every letter that is due.")
+
+
+class BoardPacksForm(FlaskForm):
+    """Which term's board packs, for this school or every school the user leads."""
+
+    term = StringField("Term", description="For example 2026-27-autumn.",
+                       validators=[InputRequired("Enter the term, for example 2026-27-autumn.")])
+    trust = BooleanField("Every school I lead (one PDF for the trust)")
+
+
+def bulk_letters_form(case_choices: list[tuple[int, str]]) -> BulkLettersForm:
+    """The bulk letters form with this school's cases to choose from."""
+    form = BulkLettersForm()
+    form.case_ids.choices = choice_list(case_choices)
+    return form
