@@ -19,7 +19,7 @@ def test_admin_adds_a_user_who_can_then_log_in(app, client):
     response = client.post("/admin/users/", data={"name": "Siân Jones", "email": "sian@oak.example",
                                                   "role": "attendance_lead"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    password = re.search(r"Their password is (\S+) ", page).group(1)
+    password = re.search(r"their first password is (\S+) ", page).group(1)
     assert "Siân Jones" in page and "Attendance lead" in page
     client.post("/logout")
     assert client.post("/login", data={"email": "sian@oak.example",
@@ -52,7 +52,7 @@ def test_change_role_and_remove_only_within_the_school(app, client):
     client.post(f"/admin/users/{membership.id}/remove")
     db.session.expire_all()
     assert db.session.scalar(select(Membership).where(Membership.user_id == teacher.id)) is None
-    assert db.session.get(User, teacher.id).active is False
+    assert db.session.get(User, teacher.id).active is True  # the account itself is untouched
     own = admin.memberships[0]
     client.post(f"/admin/users/{own.id}/remove")
     assert db.session.get(Membership, own.id) is not None  # cannot remove yourself
@@ -64,3 +64,70 @@ def test_only_admins_manage_users(app, client):
     db.session.commit()
     login(client, head)
     assert client.get("/admin/users/").status_code == 403
+
+
+def _add(client, email: str, name: str = "Sam Typed", role: str = "staff"):
+    response = client.post("/admin/users/", data={"name": name, "email": email, "role": role},
+                           follow_redirects=True)
+    return response, response.get_data(as_text=True)
+
+
+def _notice(page: str) -> str:
+    """The flashed answer, with the generated password blanked out."""
+    notice = re.search(r'<div class="notice[^>]*>(.*?)</div>', page, re.S).group(1)
+    return re.sub(r"their first password is \S+ ", "their first password is X ", notice)
+
+
+def test_adding_someone_from_another_school_reveals_nothing_about_them(app, client):
+    school, other = make_school("Oak"), make_school("Elm")
+    admin = make_user(school, Role.ADMIN, name="Ada Admin")
+    outsider = make_user(other, Role.SENIOR_LEADER, name="Real Secret-Name",
+                         email="known@elm.example")
+    old_hash = outsider.password_hash
+    db.session.commit()
+    login(client, admin)
+    known, known_page = _add(client, "known@elm.example")
+    new, new_page = _add(client, "brand-new@oak.example")
+    assert known.status_code == new.status_code == 200
+    assert "Real Secret-Name" not in known_page and "Elm" not in known_page
+    # The same answer for both, apart from the e-mail address and the generated password.
+    assert _notice(known_page) == _notice(new_page)
+    assert "Sam Typed" in known_page  # the list shows the name this school typed
+    db.session.expire_all()
+    outsider = db.session.get(User, outsider.id)
+    assert outsider.password_hash == old_hash and outsider.name == "Real Secret-Name"
+    assert {m.school_id for m in outsider.memberships} == {school.id, other.id}
+
+
+def test_removing_a_membership_never_touches_the_account_or_other_schools(app, client):
+    school, other = make_school("Oak"), make_school("Elm")
+    admin = make_user(school, Role.ADMIN)
+    shared = make_user(other, Role.SENIOR_LEADER, email="shared@elm.example")
+    db.session.commit()
+    login(client, admin)
+    _add(client, "shared@elm.example")
+    db.session.expire_all()
+    here = db.session.scalar(select(Membership).where(Membership.user_id == shared.id,
+                                                      Membership.school_id == school.id))
+    assert client.post(f"/admin/users/{here.id}/remove").status_code == 302
+    db.session.expire_all()
+    shared = db.session.get(User, shared.id)
+    assert shared.active is True
+    assert [(m.school_id, m.role) for m in shared.memberships] == [(other.id, Role.SENIOR_LEADER)]
+    client.post("/logout")
+    assert login(client, shared).status_code == 302  # still logs in to their own school
+
+
+def test_admin_cannot_reach_another_schools_memberships(app, client):
+    school, other = make_school(), make_school()
+    admin = make_user(school, Role.ADMIN)
+    outsider = make_user(other, Role.STAFF)
+    db.session.commit()
+    login(client, admin)
+    membership_id = outsider.memberships[0].id
+    assert client.post(f"/admin/users/{membership_id}/role",
+                       data={"role": "admin"}).status_code == 404
+    assert client.post(f"/admin/users/{membership_id}/remove").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Membership, membership_id).role is Role.STAFF
+    assert "Deactivated" not in client.get("/admin/users/").get_data(as_text=True)

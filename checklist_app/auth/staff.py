@@ -1,7 +1,9 @@
-"""School administrators manage who may use the product in their school.
+"""School administrators manage who may use the product in their school (and only their school).
 
-Adding someone creates their account with a one-time password shown once; removing them from the
-school ends their access there at once (and deactivates the account if it was their only school).
+Adding someone creates their account with a one-time password shown once; adding an e-mail address
+that already has an account elsewhere gives the same answer and reveals nothing about that account.
+Removing someone ends their access to this school at once; their account and their memberships of
+other schools are untouched. The administrator can also require two-factor log-in for everyone.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from sqlalchemy.orm import joinedload
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
+from checklist_app.audit.services import labelled
+from checklist_app.auth.forms import RequireTwoFactorForm
 from checklist_app.auth.models import ROLE_LABELS, Membership, Role
-from checklist_app.auth.services import AccountError, create_user
+from checklist_app.auth.services import AccountError, add_member, remove_member
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
@@ -60,21 +64,41 @@ def index():
     form = AddUserForm()
     if form.validate_on_submit():
         try:
-            user, password = create_user(form.email.data, form.name.data, None, form.role.data,
-                                         current_school())
+            membership, password = add_member(current_school(), form.email.data,
+                                              form.name.data, form.role.data)
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{user.name} can now log in as {Role(form.role.data).label.lower()}. Their "
-                  f"password is {password} — give it to them securely; it is shown only once.",
-                  "success")
+            flash(f"{membership.display_name} can now use checklist_app at "
+                  f"{current_school().name} as {membership.role.label.lower()}. If this e-mail "
+                  f"address is new to checklist_app, their first password is {password} — give "
+                  "it to them securely; it is shown only once. If they already use checklist_app "
+                  "elsewhere, they log in with their own password.", "success")
             return redirect(url_for("staff.index"))
-    members = sorted(_members(), key=lambda m: m.user.name.lower())
+    members = sorted(_members(), key=lambda m: m.name.lower())
     role_options = [(r.value, ROLE_LABELS[r]) for r in Role]
+    two_factor_form = RequireTwoFactorForm(require=current_school().require_two_factor)
     return render_template("staff/index.html", members=members, form=form,
-                           role_options=role_options), \
+                           role_options=role_options, two_factor_form=two_factor_form), \
         400 if form.errors else 200
+
+
+@bp.post("/two-factor")
+@allow(ADMINS)
+def require_two_factor():
+    """Require (or stop requiring) two-factor log-in for everyone in this school."""
+    form = RequireTwoFactorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    school = current_school()
+    with labelled(db.session, "two-factor setting"):
+        school.require_two_factor = bool(form.require.data)
+    db.session.commit()
+    flash("Everyone at this school now logs in with an authenticator app; people who have not set "
+          "one up do so at their next log-in." if school.require_two_factor else
+          "Two-factor log-in is now each person's choice at this school.", "success")
+    return redirect(url_for("staff.index"))
 
 
 @bp.post("/<int:membership_id>/role")
@@ -87,7 +111,7 @@ def change_role(membership_id: int):
     elif form.validate_on_submit():
         membership.role = Role(form.role.data)
         db.session.commit()
-        flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
+        flash(f"{membership.name} is now {membership.role.label.lower()}.", "success")
     else:
         flash("Choose a role.", "error")
     return redirect(url_for("staff.index"))
@@ -103,10 +127,8 @@ def remove(membership_id: int):
         return redirect(url_for("staff.index"))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    user = membership.user
-    db.session.delete(membership)
-    if len(user.memberships) <= 1:
-        user.active = False
+    name = membership.name
+    remove_member(membership)
     db.session.commit()
-    flash(f"{user.name} no longer has access to {current_school().name}.", "success")
+    flash(f"{name} no longer has access to {current_school().name}.", "success")
     return redirect(url_for("staff.index"))

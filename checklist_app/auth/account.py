@@ -1,0 +1,133 @@
+"""Your account: change your password, and turn two-factor log-in on or off (any role)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from checklist_app.auth import two_factor
+from checklist_app.auth.forms import ChangePasswordForm, CodeForm, PasswordCheckForm
+from checklist_app.auth.models import User
+from checklist_app.auth.services import (
+    AccountError,
+    check_password_strength,
+    record_failure,
+    security_event,
+    verify_password,
+)
+from checklist_app.auth.sessions import start_session
+from checklist_app.auth.views import two_factor_required
+from checklist_app.clock import now
+from checklist_app.extensions import db
+from checklist_app.security import EVERYONE, allow
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+WRONG_PASSWORD = "That is not your current password."  # noqa: S105 - a message
+
+
+def _me() -> User:
+    return db.session.get(User, current_user.id)
+
+
+def _password_ok(user: User, field) -> bool:
+    """Check the current password; a wrong one counts towards the account's lock-out."""
+    if verify_password(user.password_hash, field.data or ""):
+        return True
+    record_failure(user, now(), "wrong password on the account page")
+    db.session.commit()
+    field.errors.append(WRONG_PASSWORD)
+    return False
+
+
+@bp.get("/")
+@allow(EVERYONE, governor_may_post=True)
+def index():
+    """Password and two-factor settings of the logged-in user."""
+    user = _me()
+    return render_template("auth/account.html", user=user, check_form=PasswordCheckForm(),
+                           remaining=two_factor.remaining_recovery_codes(user),
+                           required=two_factor_required(user))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@allow(EVERYONE, governor_may_post=True)
+def change_password():
+    """Change your password (the current one is needed); other sessions end."""
+    user, form = _me(), ChangePasswordForm()
+    if form.validate_on_submit() and _password_ok(user, form.current_password):
+        try:
+            check_password_strength(form.new_password.data, user.email)
+        except AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            user.set_password(form.new_password.data)
+            security_event("password changed", user)
+            db.session.commit()
+            start_session(user)
+            flash("Your password has been changed. Any other session you had has ended.",
+                  "success")
+            return redirect(url_for("account.index"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@allow(EVERYONE, governor_may_post=True)
+def set_up_two_factor():
+    """Set up an authenticator app: scan the QR code (or type the key), then enter a code."""
+    user = _me()
+    if user.two_factor_enabled:
+        return redirect(url_for("account.index"))
+    secret = session.setdefault("totp_enrol_secret", two_factor.new_secret())
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(user, secret, form.code.data, now())
+        except two_factor.TwoFactorError as error:
+            form.code.errors.append(str(error))
+        else:
+            security_event("two-factor log-in turned on", user)
+            db.session.commit()
+            session.pop("totp_enrol_secret", None)
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   next_url=url_for("account.index"))
+    return render_template("auth/two_factor_setup.html", form=form, secret=secret,
+                           grouped=two_factor.grouped(secret),
+                           qr=two_factor.qr_svg(two_factor.provisioning_uri(user, secret)),
+                           required=False), 400 if form.errors else 200
+
+
+@bp.post("/two-factor/recovery-codes")
+@allow(EVERYONE, governor_may_post=True)
+def new_recovery_codes():
+    """Replace the recovery codes (the old ones stop working)."""
+    user, form = _me(), PasswordCheckForm()
+    if not user.two_factor_enabled:
+        return redirect(url_for("account.index"))
+    if form.validate_on_submit() and _password_ok(user, form.password):
+        codes = two_factor.new_recovery_codes(user)
+        security_event("new recovery codes made", user)
+        db.session.commit()
+        return render_template("auth/recovery_codes.html", codes=codes,
+                               next_url=url_for("account.index"))
+    return render_template("auth/account.html", user=user, check_form=form,
+                           remaining=two_factor.remaining_recovery_codes(user),
+                           required=two_factor_required(user)), 400
+
+
+@bp.post("/two-factor/off")
+@allow(EVERYONE, governor_may_post=True)
+def turn_off_two_factor():
+    """Turn two-factor log-in off, unless one of the user's schools requires it."""
+    user, form = _me(), PasswordCheckForm()
+    if two_factor_required(user):
+        flash("Your school requires two-factor log-in, so it cannot be turned off.", "error")
+        return redirect(url_for("account.index"))
+    if form.validate_on_submit() and _password_ok(user, form.password):
+        two_factor.disable(user)
+        security_event("two-factor log-in turned off", user)
+        db.session.commit()
+        flash("Two-factor log-in is off. You now log in with your password alone.", "success")
+        return redirect(url_for("account.index"))
+    return render_template("auth/account.html", user=user, check_form=form,
+                           remaining=two_factor.remaining_recovery_codes(user),
+                           required=False), 400
