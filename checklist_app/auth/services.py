@@ -117,7 +117,7 @@ def check_password_strength(password: str, email: str = "") -> None:
         raise AccountError("That password repeats too few characters; choose a longer phrase.")
     local = email.strip().lower().split("@")[0]
     lowered = password.lower()
-    if local and len(local) >= 4 and local in lowered:
+    if email.strip() and (email.strip().lower() in lowered or (len(local) >= 4 and local in lowered)):
         raise AccountError("A password must not contain your e-mail address.")
     if re.fullmatch(r"(password|qwerty|letmein|welcome|123456789)\d*!?", lowered):
         raise AccountError("That password is too common; choose a phrase of several words.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from flask import current_app, flash, session
+from flask import current_app, flash, g, session
 from flask_login import login_user, logout_user
 
 from checklist_app.auth.models import User
@@ -54,6 +54,9 @@ def end_session() -> None:
 
 def enforce_session_limits() -> None:
     """Before each request: end a session that has idled too long or reached its lifetime."""
+    # The user is loaded afresh from the cookie on every request (an app context shared by several
+    # requests, as in tests or a CLI-driven client, must not carry a logged-in user over).
+    g.pop("_login_user", None)
     if "_user_id" not in session:
         return
     moment = int(now().timestamp())
