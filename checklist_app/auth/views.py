@@ -107,10 +107,12 @@ def two_factor():
         if kind == "recovery code":
             left = totp.remaining_recovery_codes(user)
             security_event("recovery code used", user, f"{left} recovery codes left")
-            flash(f"You used a recovery code; {left} are left. Make new ones under Your account "
-                  "if you are running low.", "info")
         if kind is not None:
-            return _finish_login(user, pending.get("next", ""))
+            response = _finish_login(user, pending.get("next", ""))
+            if kind == "recovery code":  # after the fresh session starts, so the notice survives
+                flash(f"You used a recovery code; {left} are left. Make new ones under Your "
+                      "account if you are running low.", "info")
+            return response
         if lock_remaining(user, moment) is None:
             record_failure(user, moment, "wrong two-factor code")
         db.session.commit()
