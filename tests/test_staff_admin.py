@@ -22,8 +22,9 @@ def test_admin_adds_a_user_who_can_then_log_in(app, client):
     password = re.search(r"their first password is (\S+) ", page).group(1)
     assert "Siân Jones" in page and "Attendance lead" in page
     client.post("/logout")
-    assert client.post("/login", data={"email": "sian@oak.example",
-                                       "password": password}).status_code == 302
+    response = client.post("/login", data={"email": "sian@oak.example", "password": password})
+    assert response.status_code == 302 and not response.headers["Location"].endswith("/account/")
+    assert "Attendance lead at <strong>Oak</strong>" in client.get("/").get_data(as_text=True)
 
 
 def test_validation_keeps_what_was_typed(app, client):
@@ -97,6 +98,51 @@ def test_adding_someone_from_another_school_reveals_nothing_about_them(app, clie
     outsider = db.session.get(User, outsider.id)
     assert outsider.password_hash == old_hash and outsider.name == "Real Secret-Name"
     assert {m.school_id for m in outsider.memberships} == {school.id, other.id}
+    # Until they accept, no page of this school shows their real name.
+    for url in ("/admin/users/", "/cases/", "/self-evaluation/actions"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Real Secret-Name" not in page, url
+
+
+def test_someone_added_from_another_school_accepts_before_getting_access(app, client):
+    school, other = make_school("Oak"), make_school("Elm")
+    admin = make_user(school, Role.ADMIN)
+    outsider = make_user(other, Role.SENIOR_LEADER, email="known@elm.example")
+    db.session.commit()
+    login(client, admin)
+    _add(client, "known@elm.example")
+    client.post("/logout")
+    response = login(client, outsider)
+    assert response.headers["Location"].endswith("/account/")
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Oak added you as staff" in page
+    assert client.post("/switch-school", data={"school_id": str(school.id)},
+                       follow_redirects=True).status_code == 200
+    assert "at <strong>Elm</strong>" in client.get("/").get_data(as_text=True)
+    pending = next(m for m in outsider.memberships if m.school_id == school.id)
+    assert client.post(f"/account/invitations/{pending.id}",
+                       data={"answer": "accept"}).status_code == 302
+    client.post("/switch-school", data={"school_id": str(school.id)})
+    assert "at <strong>Oak</strong>" in client.get("/").get_data(as_text=True)
+
+
+def test_a_declined_invitation_goes_away(app, client):
+    school, other = make_school("Oak"), make_school("Elm")
+    admin = make_user(school, Role.ADMIN)
+    outsider = make_user(other, Role.STAFF, email="known@elm.example")
+    db.session.commit()
+    login(client, admin)
+    _add(client, "known@elm.example")
+    client.post("/logout")
+    login(client, outsider)
+    pending = next(m for m in db.session.get(User, outsider.id).memberships
+                   if m.school_id == school.id)
+    assert client.post(f"/account/invitations/{pending.id}",
+                       data={"answer": "decline"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Membership, pending.id) is None
+    assert client.post(f"/account/invitations/{pending.id}",
+                       data={"answer": "accept"}).status_code == 404
 
 
 def test_removing_a_membership_never_touches_the_account_or_other_schools(app, client):

@@ -1,15 +1,17 @@
-"""Your account: change your password, and turn two-factor log-in on or off (any role)."""
+"""Your account: schools that added you, your password, and two-factor log-in (any role)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from checklist_app.auth import two_factor
 from checklist_app.auth.forms import ChangePasswordForm, CodeForm, PasswordCheckForm
 from checklist_app.auth.models import User
 from checklist_app.auth.services import (
     AccountError,
+    answer_invitation,
     check_password_strength,
     record_failure,
     security_event,
@@ -47,6 +49,25 @@ def index():
     return render_template("auth/account.html", user=user, check_form=PasswordCheckForm(),
                            remaining=two_factor.remaining_recovery_codes(user),
                            required=two_factor_required(user))
+
+
+@bp.post("/invitations/<int:membership_id>")
+@allow(EVERYONE, governor_may_post=True)
+def answer(membership_id: int):
+    """Accept or decline a school's invitation (a membership an administrator added)."""
+    if not FlaskForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    accept = request.form.get("answer") == "accept"
+    user = _me()
+    school_name = next((m.school.name for m in user.invitations if m.id == membership_id), None)
+    if answer_invitation(user, membership_id, accept) is None:
+        abort(404)
+    security_event("school membership accepted" if accept else "school membership declined",
+                   user, school_name or "")
+    db.session.commit()
+    flash(f"You can now work at {school_name}; choose it with the school switcher." if accept
+          else f"You declined {school_name}.", "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

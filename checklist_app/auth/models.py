@@ -120,16 +120,32 @@ class User(Audited, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login asks this on every request
         return self.active
 
+    @property
+    def active_memberships(self) -> list[Membership]:
+        """The memberships the user has accepted: the schools they can work in."""
+        return [m for m in self.memberships if m.accepted]
+
+    @property
+    def invitations(self) -> list[Membership]:
+        """Memberships a school has added but the user has not yet accepted."""
+        return [m for m in self.memberships if not m.accepted]
+
     def role_in(self, school_id: int) -> Role | None:
-        """The user's role in a school, or None when they are not a member."""
-        for membership in self.memberships:
+        """The user's role in a school, or None when they are not an (accepted) member."""
+        for membership in self.active_memberships:
             if membership.school_id == school_id:
                 return membership.role
         return None
 
 
 class Membership(Audited, db.Model):
-    """A user's role in one school. A trust-level admin has one per school."""
+    """A user's role in one school. A trust-level admin has one per school.
+
+    A membership an administrator adds starts unaccepted: it gives no access, and the school sees
+    only the name its administrator typed, until the person logs in and accepts it (a brand-new
+    account accepts at its first log-in). So adding an address that has an account at another
+    school reveals nothing about that account.
+    """
 
     __table_args__ = (UniqueConstraint("user_id", "school_id"),)
 
@@ -139,6 +155,7 @@ class Membership(Audited, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
                                             values_callable=lambda e: [m.value for m in e]))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    accepted: Mapped[bool] = mapped_column(default=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     school: Mapped[School] = relationship(back_populates="memberships", lazy="joined")

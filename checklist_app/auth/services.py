@@ -77,7 +77,8 @@ def add_member(school: School, email: str, name: str, role: Role | str) -> tuple
     an account (at another school) gets only a membership here: its real name, password and other
     memberships are left alone and nothing about them is returned. Either way the caller gets the
     membership (whose name is the one the administrator typed) and a generated password to show;
-    it is the account's password only when the account is new.
+    it is the account's password only when the account is new. The membership waits, in both
+    cases, until the person logs in and accepts it (:func:`accept_invitations`).
     """
     role = Role(role)
     name = name.strip()
@@ -93,7 +94,7 @@ def add_member(school: School, email: str, name: str, role: Role | str) -> tuple
     elif user.role_in(school.id) is not None:
         raise AccountError(f"{email.strip().lower()} already has a role at {school.name}.")
     memberships = user.memberships  # load before the new membership exists (autoflush)
-    membership = Membership(school=school, role=role, display_name=name)
+    membership = Membership(school=school, role=role, display_name=name, accepted=False)
     memberships.append(membership)
     db.session.flush()
     return membership, password
@@ -103,6 +104,27 @@ def remove_member(membership: Membership) -> None:
     """End someone's access to one school; their account and other memberships are untouched."""
     db.session.delete(membership)
     db.session.flush()
+
+
+def accept_first_memberships(user: User) -> None:
+    """At log-in, someone with no school yet (a new account) accepts what they were added to."""
+    if not user.active_memberships:
+        for membership in user.invitations:
+            membership.accepted = True
+        db.session.flush()
+
+
+def answer_invitation(user: User, membership_id: int, accept: bool) -> Membership | None:
+    """Accept or decline one of the user's pending memberships; None when there is no such one."""
+    membership = next((m for m in user.invitations if m.id == membership_id), None)
+    if membership is None:
+        return None
+    if accept:
+        membership.accepted = True
+    else:
+        db.session.delete(membership)
+    db.session.flush()
+    return membership
 
 
 def check_password_strength(password: str, email: str = "") -> None:
@@ -180,6 +202,7 @@ def record_success(user: User) -> None:
     user.locked_until = None
     if not user.session_token:
         user.end_sessions()
+    accept_first_memberships(user)
     security_event("logged in", user)
 
 

@@ -70,8 +70,9 @@ def index():
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{membership.display_name} can now use checklist_app at "
-                  f"{current_school().name} as {membership.role.label.lower()}. If this e-mail "
+            flash(f"{membership.display_name} has been added to {current_school().name} as "
+                  f"{membership.role.label.lower()}; they get access once they log in and accept. "
+                  "If this e-mail "
                   f"address is new to checklist_app, their first password is {password} — give "
                   "it to them securely; it is shown only once. If they already use checklist_app "
                   "elsewhere, they log in with their own password.", "success")

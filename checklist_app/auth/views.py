@@ -50,13 +50,16 @@ def _login_limit() -> str:
 
 def two_factor_required(user: User) -> bool:
     """Whether one of the user's schools asks everyone to log in with two factors."""
-    return any(m.school.require_two_factor for m in user.memberships)
+    return any(m.school.require_two_factor for m in user.memberships)  # invitations count too
 
 
 def _finish_login(user: User, next_url: str):
     record_success(user)
     db.session.commit()
     start_session(user)
+    if user.invitations:
+        flash("A school has added you. Accept or decline it under Your account.", "info")
+        return redirect(url_for("account.index"))
     return redirect(_safe_next(next_url))
 
 

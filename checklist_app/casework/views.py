@@ -47,7 +47,7 @@ def staff_choices() -> list[tuple[int, str]]:
 
     users = db.session.scalars(select(User).join(Membership).where(
         Membership.school_id == current_school().id, Membership.role != Role.GOVERNOR,
-        User.active.is_(True)).order_by(User.name))
+        Membership.accepted.is_(True), User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in users]
 
 

@@ -1,4 +1,4 @@
-"""sessions that end, two-factor log-in, per-account throttling, member display names
+"""sessions that end, two-factor log-in, per-account throttling, memberships a person accepts
 
 Revision ID: 0004
 Revises: 0003
@@ -32,6 +32,8 @@ def upgrade():
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('display_name', sa.String(length=200), nullable=False,
                                       server_default=''))
+        batch_op.add_column(sa.Column('accepted', sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
     op.create_table('recovery_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -50,6 +52,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
     op.drop_table('recovery_code')
     with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.drop_column('accepted')
         batch_op.drop_column('display_name')
     with op.batch_alter_table('school', schema=None) as batch_op:
         batch_op.drop_column('require_two_factor')
