@@ -5,7 +5,8 @@
   holds (``/cases/99999999999999999999999``) instead of letting the database fail.
 - :class:`CleanRequest` is the app's request class: every value of the query string and of a posted
   form has NUL and the other control characters removed (tab, newline and carriage return stay, for
-  text areas) before any view or form sees it.
+  text areas) before any view or form sees it; ``request.args.get(name, type=int)`` treats a number
+  beyond a database integer as missing.
 - :class:`DateField` is the date field of every form: it refuses dates outside
   :data:`EARLIEST`..:data:`LATEST`; :class:`OnOrAfter` keeps related dates in order.
 """
@@ -60,6 +61,14 @@ class CleanMultiDict(ImmutableMultiDict):
             pairs = list(mapping)
         super().__init__([(clean_text(k) if isinstance(k, str) else k,
                            clean_text(v) if isinstance(v, str) else v) for k, v in pairs])
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # noqa: A002
+        """As MultiDict.get; a whole number too big for a database integer counts as missing
+        (``?page=99999999999999999999999`` gives the default, not a database overflow)."""
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and not -MAX_DB_INT - 1 <= value <= MAX_DB_INT:
+            return default
+        return value
 
 
 class CleanRequest(Request):

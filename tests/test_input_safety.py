@@ -62,6 +62,16 @@ def test_control_characters_are_removed_from_every_posted_text(client, caseworke
     assert client.get("/cases/pupils?q=%00abc").status_code == 200
 
 
+def test_huge_numbers_in_query_strings_are_ignored(client, school):
+    admin = make_user(school, Role.ADMIN)
+    db.session.commit()
+    login(client, admin)
+    for url in ("/audit/?page=99999999999999999999999", "/audit/?page=-99999999999999999999",
+                "/cases/?page=99999999999999999999999", "/audit/?from=0001-01-01&to=9999-12-31",
+                "/self-evaluation/actions?owner=99999999999999999999999"):
+        assert client.get(url).status_code == 200, url
+
+
 @pytest.mark.parametrize("value", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
 def test_dates_outside_the_window_are_refused_with_a_message(client, caseworker, school, value):
     pupil = make_pupil(school)
