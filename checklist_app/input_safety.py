@@ -7,6 +7,8 @@
   form has NUL and the other control characters removed (tab, newline and carriage return stay, for
   text areas) before any view or form sees it; ``request.args.get(name, type=int)`` treats a number
   beyond a database integer as missing.
+- :class:`SafeForm` is the base of every form: a one-line text field (not a text area, not a
+  password) also loses tabs and line breaks, turned into spaces.
 - :class:`DateField` is the date field of every form: it refuses dates outside
   :data:`EARLIEST`..:data:`LATEST`; :class:`OnOrAfter` keeps related dates in order.
 """
@@ -18,9 +20,11 @@ from datetime import date
 from typing import Any
 
 from flask import Request
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField as WTFormsDateField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from checklist_app.formatting import long_date
@@ -112,3 +116,25 @@ class OnOrAfter:
         other = form[self.other].data
         if field.data is not None and isinstance(other, date) and field.data < other:
             raise ValidationError(self.message)
+
+
+def one_line(value: Any) -> Any:
+    """Filter: tabs and line breaks in a one-line field become spaces."""
+    if isinstance(value, str):
+        return re.sub(r"[\t\r\n]+", " ", value)
+    return value
+
+
+class SafeForm(FlaskForm):
+    """FlaskForm whose one-line text fields never keep tabs or line breaks."""
+
+    class Meta:
+        """Adds :func:`one_line` to every one-line text field as it is bound."""
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+            """Bind the field, with the one-line filter when it is a one-line text field."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, TextAreaField | PasswordField):
+                options = {**options,
+                           "filters": (*unbound_field.kwargs.get("filters", ()), one_line)}
+            return unbound_field.bind(form=form, **options)

@@ -167,3 +167,30 @@ def test_the_error_page_has_a_plain_fallback(app: Flask, client):
     app.jinja_env.globals["current_role"] = lambda: 1 / 0  # the layout itself fails
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_class_keeps_one_line_fields_on_one_line(app):
+    from flask_wtf import FlaskForm
+    from wtforms import StringField, TextAreaField
+
+    from checklist_app.input_safety import SafeForm
+
+    ours = [c for c in _subclasses(FlaskForm) if c.__module__.startswith("checklist_app")
+            and c is not SafeForm]
+    assert len(ours) > 20
+    assert [c.__qualname__ for c in ours if not issubclass(c, SafeForm)] == []
+
+    class Probe(SafeForm):
+        name = StringField()
+        notes = TextAreaField()
+
+    with app.test_request_context(method="POST", data={"name": "Zo\të\r\nAdeyemi",
+                                                       "notes": "one\r\n\ttwo"}):
+        form = Probe(meta={"csrf": False})
+        assert form.name.data == "Zo ë Adeyemi" and form.notes.data == "one\r\n\ttwo"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import EmailField, RadioField, StringField
@@ -22,6 +21,7 @@ from checklist_app.auth.models import ROLE_LABELS, Membership, Role
 from checklist_app.auth.services import AccountError, add_member, remove_member
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.extensions import db
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.security import ADMINS, allow, current_school
 
 bp = Blueprint("staff", __name__, url_prefix="/admin/users", template_folder="templates")

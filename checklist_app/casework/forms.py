@@ -3,7 +3,6 @@ instance per request; the checklist and meeting-record forms are built per reque
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -41,6 +40,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.input_safety import DateField, OnOrAfter
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 YEAR_GROUPS = ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"]
