@@ -194,3 +194,21 @@ def test_every_form_class_keeps_one_line_fields_on_one_line(app):
                                                        "notes": "one\r\n\ttwo"}):
         form = Probe(meta={"csrf": False})
         assert form.name.data == "Zo ë Adeyemi" and form.notes.data == "one\r\n\ttwo"
+
+
+def test_a_contract_review_cannot_come_before_its_meeting(school):
+    from datetime import timedelta
+
+    from checklist_app.casework import contract_services
+    from checklist_app.casework.models import DurationUnit
+    from checklist_app.casework.services import CaseworkError
+    from tests.casework_factories import family_case, held_meeting
+
+    case, (mum,) = family_case(school)
+    meeting = held_meeting(case, [mum], date(2027, 1, 20))
+    with pytest.raises(CaseworkError, match="on or after the meeting"):
+        contract_services.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
+                                          meeting.meeting_date - timedelta(days=1))
+    contract = contract_services.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
+                                                 meeting.meeting_date + timedelta(weeks=3))
+    assert contract.review_date == date(2027, 2, 10)
