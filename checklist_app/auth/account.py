@@ -51,16 +51,16 @@ def index():
                            required=two_factor_required(user))
 
 
-@bp.post("/invitations/<int:membership_id>")
+@bp.post("/invitations/<int:invitation_id>")
 @allow(EVERYONE, governor_may_post=True)
-def answer(membership_id: int):
+def answer(invitation_id: int):
     """Accept or decline a school's invitation (a membership an administrator added)."""
     if not FlaskForm().validate_on_submit():  # the CSRF token
         abort(400)
     accept = request.form.get("answer") == "accept"
     user = _me()
-    school_name = next((m.school.name for m in user.invitations if m.id == membership_id), None)
-    if answer_invitation(user, membership_id, accept) is None:
+    school_name = next((m.school.name for m in user.invitations if m.id == invitation_id), None)
+    if answer_invitation(user, invitation_id, accept) is None:
         abort(404)
     security_event("school membership accepted" if accept else "school membership declined",
                    user, school_name or "")
