@@ -10,8 +10,10 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
 from checklist_app import config as app_config
+from checklist_app.concurrency import Conflict
 from checklist_app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -66,21 +68,22 @@ def register_input_safety(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from checklist_app.audit.views import bp as audit_bp
-    from checklist_app.auth.account import bp as account_bp
-    from checklist_app.auth.staff import bp as staff_bp
-    from checklist_app.auth.views import bp as auth_bp
-    from checklist_app.casework.views import bp as casework_bp
-    from checklist_app.data_protection.views import bp as data_protection_bp
-    from checklist_app.definitions.views import bp as definitions_bp
-    from checklist_app.home.views import bp as home_bp
-    from checklist_app.reporting.calendar_views import feeds as calendar_feed_bp
-    from checklist_app.reporting.views import bp as reporting_bp
-    from checklist_app.self_evaluation.views import bp as self_evaluation_bp
+    """One blueprint per feature, each from its ``<feature>.blueprint`` module."""
+    from checklist_app.audit.blueprint import bp as audit_bp
+    from checklist_app.auth.blueprint import account as account_bp
+    from checklist_app.auth.blueprint import bp as auth_bp
+    from checklist_app.auth.blueprint import staff as staff_bp
+    from checklist_app.casework.blueprint import bp as casework_bp
+    from checklist_app.data_protection.blueprint import bp as data_protection_bp
+    from checklist_app.definitions.blueprint import bp as definitions_bp
+    from checklist_app.home.blueprint import bp as home_bp
+    from checklist_app.reporting.blueprint import bp as reporting_bp
+    from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
+    from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
 
-    for blueprint in (auth_bp, account_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):
+    for blueprint in (auth_bp, account_bp, staff_bp, home_bp, definitions_bp, audit_bp,
+                      data_protection_bp, self_evaluation_bp, casework_bp, reporting_bp,
+                      calendar_feed_bp):
         app.register_blueprint(blueprint)
 
 
@@ -130,6 +133,15 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(
             status, lambda _e, s=status, t=title, m=message: render_error(s, t, m))
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(Conflict)
+    def stale_data(_error: Exception):
+        # Someone saved the record between our read and our write: undo the whole request.
+        db.session.rollback()
+        return render_error(409, "Someone else saved this first",
+                            "Your changes have not been saved, so nothing was overwritten. Please "
+                            "go back, reload the page to see the saved version, and try again.")
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
         return render_error(400, "This form has expired",
@@ -154,6 +166,15 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(security.STAFF, "STAFF")
     app.add_template_global(security.LEADERS, "LEADERS")
     app.add_template_global(security.ADMINS, "ADMINS")
+    from checklist_app.auth.models import Role
+    from checklist_app.casework.enums import TEMPLATE_ENUMS
+    from checklist_app.checklist_engine.schema import ResponseType
+
+    app.jinja_env.globals.update(TEMPLATE_ENUMS, Role=Role, ResponseType=ResponseType)
+    from checklist_app.checklist_engine import forms as engine_forms
+
+    app.add_template_global(engine_forms.item_fields, "engine_item_fields")
+    app.add_template_global(engine_forms.item_field, "item_field")
 
 
 def register_cli(app: Flask) -> None:

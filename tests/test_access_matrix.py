@@ -11,12 +11,14 @@ from datetime import date, timedelta
 import pytest
 
 from checklist_app.auth.models import Membership, Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
+
+pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
 
 SKIPPED_ENDPOINTS = {"static"}
 # Permitted writes that remove the records later checks use (or the session) run last.
@@ -27,7 +29,7 @@ SHARED_PARAMS = {"item_id": FIRST, "key": "school-attendance-self-evaluation", "
 
 def _world(school) -> dict[str, int]:
     """One of everything a route can name, in ``school``."""
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     evaluation = make_evaluation(school)
     rate(evaluation)
     action = make_action(evaluation)
@@ -39,8 +41,8 @@ def _world(school) -> dict[str, int]:
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], date.today() - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None)
-    invitee = make_user(school, Role.STAFF)  # added by the admin, not yet accepted
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, date.today())
+    invitee = UserFactory(school=school, role=Role.STAFF)  # added by the admin, not yet accepted
     invitee.memberships[0].accepted = False
     db.session.commit()
     return {"evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
@@ -86,7 +88,7 @@ def test_every_route_has_an_access_rule(app):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(app, client):
-    ids = _world(make_school())
+    ids = _world(SchoolFactory())
     wrong = []
     for rule, view, method in _routes(app):
         if getattr(view, "is_public", False):
@@ -99,10 +101,10 @@ def test_anonymous_visitors_are_sent_to_log_in(app, client):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_role_matrix_with_this_and_another_schools_records(app, client, role):
-    ours, theirs = make_school("Ours"), make_school("Theirs")
+    ours, theirs = SchoolFactory(name="Ours"), SchoolFactory(name="Theirs")
     own_ids, other_ids = _world(ours), _world(theirs)
-    user = make_user(ours, role)
-    invitation = Membership(school=make_school("Inviting"), role=Role.STAFF, accepted=False)
+    user = UserFactory(school=ours, role=role)
+    invitation = Membership(school=SchoolFactory(name="Inviting"), role=Role.STAFF, accepted=False)
     user.memberships.append(invitation)
     db.session.commit()
     own_ids["invitation_id"] = invitation.id  # the user's own invitation (others' are a 404)

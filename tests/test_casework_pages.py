@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from checklist_app.casework.models import (
+    AttendeeKind,
     Case,
     Contract,
     ContractStatus,
@@ -20,7 +21,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import UserFactory, login
 
 TODAY = date.today()
 
@@ -30,13 +31,13 @@ def iso(value: date) -> str:
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 @pytest.fixture
@@ -94,7 +95,6 @@ def test_r5_contract_checklist_page_and_completion(staff_client, school, lead):
         "planning_01_read_guidance__comments": "Read WTTISA 139–151",
         "delivery_01_explain_contract__status": "na"})
     assert response.status_code == 302
-    db.session.refresh(case)
     assert case.checklist_answers["planning-01-read-guidance"]["comments"] == "Read WTTISA 139–151"
     page = text(staff_client.get(f"/cases/{case.id}"))
     assert "1 of 11" in page and "1 of 9" in page
@@ -130,16 +130,13 @@ def test_meeting_contract_signatures_and_letters_flow(staff_client, school, lead
         "body": letter.body_markdown + "\n\nWe can arrange a Polish interpreter.",
         "version": letter.version})
     assert staff_client.post(f"/cases/{case.id}/letters/{letter.id}/issue").status_code == 302
-    db.session.refresh(letter)
     assert letter.status is LetterStatus.ISSUED and "Polish interpreter" in letter.body_markdown
     refused = staff_client.post(f"/cases/{case.id}/letters/{letter.id}", data={
         "body": "changed", "version": letter.version})
     assert refused.status_code == 409 and "can no longer be changed" in text(refused)
-    db.session.refresh(letter)
     assert letter.body_markdown != "changed"
 
     # The meeting is recorded with the parent present (R25) and the contract made and signed.
-    db.session.refresh(meeting)
     present = {f"present_{a.id}": "y" for a in meeting.attendees}
     record = {"outcome": "held", "version": meeting.version, **present,
               "school_agrees_to": "Daily check-in", "parents_agree_to": "Phone by 8:30",
@@ -163,10 +160,9 @@ def test_meeting_contract_signatures_and_letters_flow(staff_client, school, lead
     page = text(staff_client.get(url))
     assert '<del>Up by 7:30</del>' in page and "Complete" in page  # R9: struck through
     for attendee in meeting.attendees:
-        if attendee.kind.value in ("parent", "staff"):
+        if attendee.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF):
             staff_client.post(f"{url}/sign", data={"attendee_id": attendee.id,
                                                    "signed_on": iso(meeting.meeting_date)})
-    db.session.refresh(contract)
     assert contract.status is ContractStatus.SIGNED
     refused = staff_client.post(f"{url}/agreements", data={"party": "school", "text": "Late"})
     assert refused.status_code == 409 and "locked" in text(refused)
@@ -234,15 +230,14 @@ def test_conflict_on_stale_pupil_edit_keeps_typing_and_shows_saved(staff_client,
     assert response.status_code == 409
     assert "Someone else saved" in body and 'value="Griffiths-Jones"' in body
     assert "The saved version" in body and "Year 9" in body.split("The saved version", 1)[1]
-    db.session.refresh(pupil)
     assert pupil.last_name == "Griffiths"
 
 
 def test_conflict_on_stale_letter_edit(staff_client, school, lead):
-    from checklist_app.casework import letter_services
+    from checklist_app.casework import letter_operations
 
     case, (mum,) = family_case(school, lead)
-    letter = letter_services.draft_letter(case, "attendance-improved", mum, None)
+    letter = letter_operations.draft_letter(case, "attendance-improved", mum, None, date.today())
     stale = letter.version
     url = f"/cases/{case.id}/letters/{letter.id}"
     assert staff_client.post(url, data={"body": "First edit", "version": stale}).status_code == 302
@@ -275,14 +270,14 @@ def test_contract_revision_page(staff_client, school, lead):
     page = text(staff_client.get(response.headers["Location"]))
     assert "revision 2" in page and "Previous revision" in page
     assert revision.status is ContractStatus.DRAFT
-    db.session.refresh(case)
     assert case.stage is Stage.REVIEW
 
 
 def test_all_demo_pages_render(staff_client, school, lead):
     from checklist_app.casework.demo import load_demo
 
-    load_demo(school, lambda _m: None)
+    load_demo(school, date.today(), lambda _m: None)
+    db.session.commit()
     for case in db.session.scalars(db.select(Case)):
         page = staff_client.get(f"/cases/{case.id}")
         assert page.status_code == 200

@@ -183,9 +183,9 @@ def test_form_class_is_built_per_request_and_round_trips(fixture_app):
 
 def test_local_checkpoints_follow_the_official_ones(fixture_app):
     from checklist_app.checklist_engine.models import LocalCheckpoint
-    from tests.factories import make_school
+    from tests.factories import SchoolFactory
 
-    school = make_school()
+    school = SchoolFactory()
     db.session.add(LocalCheckpoint(school_id=school.id, definition_key="demo-checklist",
                                    section_id="main", item_id="local-1", number="L1",
                                    text="Our own checkpoint on breakfast club."))
@@ -213,3 +213,23 @@ def test_cli_validate_and_diff(fixture_app, tmp_path):
     assert "replaced" in result.output and "foxtrot" in result.output
     result = runner.invoke(args=["checklists", "list"])
     assert "demo-checklist  1.1  published" in result.output
+
+
+def test_one_macro_renders_every_field_of_an_item(fixture_app):
+    """The engine's item_fields macro renders the fields the engine built, by the engine's names."""
+    from flask import render_template_string
+
+    from checklist_app.checklist_engine.forms import item_fields
+
+    definition = registry().get("demo-checklist", "1.0")
+    item = definition.items()[0]
+    with fixture_app.test_request_context():
+        form = build_form_class(definition, [item])()
+        parts = [part for part, _f in item_fields(form, definition, item)]
+        assert parts == ["rating", *(p.id for p in definition.evidence_prompts)]
+        html = render_template_string(
+            '{% from "checklist_engine/item.html" import item_fields %}'
+            "{{ item_fields(form, definition, item) }}", form=form, definition=definition, item=item)
+    for part in parts:
+        assert f'name="{field_name(item.id, part)}"' in html
+    assert "Not rated yet" in html and html.count("rating-hint") == len(definition.rating_scale)

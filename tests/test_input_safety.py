@@ -17,7 +17,7 @@ from checklist_app.input_safety import EARLIEST, LATEST, clean_text
 from checklist_app.security import public
 from tests.casework_factories import make_case, make_pupil
 from tests.conftest import make_app
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import make_action, make_evaluation, this_term
 
 HUGE_IDS = ["99999999999999999999999", "2147483648", "9223372036854775808", "-1", "0x10", "1e3"]
@@ -25,7 +25,7 @@ HUGE_IDS = ["99999999999999999999999", "2147483648", "9223372036854775808", "-1"
 
 @pytest.fixture
 def caseworker(client, school):
-    user = make_user(school, Role.ATTENDANCE_LEAD)
+    user = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, user)
     return user
@@ -63,7 +63,7 @@ def test_control_characters_are_removed_from_every_posted_text(client, caseworke
 
 
 def test_huge_numbers_in_query_strings_are_ignored(client, school):
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     for url in ("/audit/?page=99999999999999999999999", "/audit/?page=-99999999999999999999",
@@ -149,7 +149,7 @@ def test_the_error_page_survives_a_failed_flush(database_url):
 
     with app.app_context():
         db.create_all()
-        user = make_user(make_school(), Role.ADMIN, name="Ada Lovelace")
+        user = UserFactory(school=SchoolFactory(), role=Role.ADMIN, name="Ada Lovelace")
         db.session.commit()
         client = app.test_client()
         login(client, user)
@@ -199,16 +199,16 @@ def test_every_form_class_keeps_one_line_fields_on_one_line(app):
 def test_a_contract_review_cannot_come_before_its_meeting(school):
     from datetime import timedelta
 
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
     from checklist_app.casework.models import DurationUnit
-    from checklist_app.casework.services import CaseworkError
+    from checklist_app.casework.operations import CaseworkError
     from tests.casework_factories import family_case, held_meeting
 
     case, (mum,) = family_case(school)
     meeting = held_meeting(case, [mum], date(2027, 1, 20))
     with pytest.raises(CaseworkError, match="on or after the meeting"):
-        contract_services.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
-                                          meeting.meeting_date - timedelta(days=1))
-    contract = contract_services.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
-                                                 meeting.meeting_date + timedelta(weeks=3))
+        contract_operations.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
+                                            meeting.meeting_date - timedelta(days=1))
+    contract = contract_operations.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS,
+                                                   meeting.meeting_date + timedelta(weeks=3))
     assert contract.review_date == date(2027, 2, 10)

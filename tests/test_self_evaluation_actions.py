@@ -9,7 +9,7 @@ from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import Action, ActionStatus
 from checklist_app.self_evaluation.terms import Term
-from tests.factories import make_user
+from tests.factories import UserFactory
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, this_term
 
 TODAY = date.today()
@@ -67,11 +67,9 @@ def test_edit_and_close_an_action(client, leader, school):
         version=str(action.version), action_point="Train all tutors", status="in_progress",
         comments="Half done"))
     assert response.headers["Location"].endswith(f"/self-evaluation/{evaluation.id}/action-plan")
-    db.session.expire_all()
     assert action.status is ActionStatus.IN_PROGRESS and action.comments == "Half done"
     client.post(f"/self-evaluation/actions/{action.id}/close",
                 data={"version": str(action.version), "status": "done"})
-    db.session.expire_all()
     assert action.status is ActionStatus.DONE
     assert action.completed_on == TODAY and action.closed_term == Term.for_date(TODAY).slug
     plan = client.get(f"/self-evaluation/{evaluation.id}/action-plan").get_data(as_text=True)
@@ -89,13 +87,12 @@ def test_conflicting_action_edit_shows_both_versions(client, leader, school):
     assert response.status_code == 409
     assert "Someone else saved this action" in page
     assert "Colleague&#39;s wording" in page and "My wording" in page
-    db.session.expire_all()
     assert action.action_point == "Colleague's wording"
 
 
 def test_filters_by_owner_status_and_overdue(client, leader, school):
     evaluation = make_evaluation(school)
-    other = make_user(school, Role.ATTENDANCE_LEAD, name="Ali Lead")
+    other = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Ali Lead")
     make_action(evaluation, text="Overdue one", review=TODAY - timedelta(days=1), owner=other)
     make_action(evaluation, text="Due later", review=TODAY + timedelta(days=30),
                 owner_name="Chair of governors")

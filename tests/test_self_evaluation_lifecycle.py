@@ -17,7 +17,7 @@ from checklist_app.self_evaluation.models import (
     EvaluationStatus,
     SelfEvaluation,
 )
-from tests.factories import login, make_user
+from tests.factories import UserFactory, login
 from tests.self_evaluation_factories import (
     FIRST,
     RATING,
@@ -47,7 +47,6 @@ def test_sign_off_can_be_saved_without_finalising(client, leader, school):
                            data={"school_name": "Oak Primary", "version": str(evaluation.version),
                                  "intent": "save"})
     assert response.status_code == 302
-    db.session.expire_all()
     assert evaluation.sign_off["school_name"] == "Oak Primary"
     assert evaluation.status is EvaluationStatus.DRAFT
 
@@ -60,7 +59,6 @@ def test_finalise_needs_every_checkpoint_rated(client, leader, school):
     assert response.status_code == 400
     assert "Still to do: 24, 25." in page
     assert 'value="Headteacher"' in page  # typed sign-off kept
-    db.session.expire_all()
     assert evaluation.status is EvaluationStatus.DRAFT
 
 
@@ -81,7 +79,6 @@ def test_finalise_locks_and_refuses_later_posts(client, leader, school):
     rate(evaluation)
     make_action(evaluation, text="Open action")
     assert _finalise_by_form(client, evaluation).status_code == 302
-    db.session.expire_all()
     assert evaluation.status is EvaluationStatus.FINALISED
     assert evaluation.finalised_by_id == leader.id
     assert evaluation.sign_off["next_review_date"] == "2027-03-26"
@@ -99,7 +96,6 @@ def test_finalise_locks_and_refuses_later_posts(client, leader, school):
     again = client.post(f"/self-evaluation/{evaluation.id}/sign-off",
                         data={**SIGN_OFF, "version": str(evaluation.version), "intent": "save"})
     assert again.status_code == 409
-    db.session.expire_all()
     assert before.rating == "established"
 
 
@@ -139,7 +135,7 @@ def test_reopen_makes_a_new_revision_and_keeps_the_old_one(client, leader, schoo
 
 def test_only_leaders_reopen(client, school):
     evaluation = finalise(make_evaluation(school))
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, lead)
     assert client.post(f"/self-evaluation/{evaluation.id}/reopen",
@@ -237,7 +233,6 @@ def test_start_next_term_moves_to_a_new_edition(client, leader, school, app):
     client.post(f"/self-evaluation/{new.id}/checkpoints/sa-02-attendance-ethos", data={
         "version": str(answers["sa-02-attendance-ethos"].version),
         "sa_02_attendance_ethos__rating": "established"})
-    db.session.expire_all()
     assert answers["sa-02-attendance-ethos"].needs_review is False
 
 

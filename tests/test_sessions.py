@@ -15,7 +15,7 @@ from checklist_app.audit.models import AuditEvent
 from checklist_app.auth import services
 from checklist_app.auth.models import Role, User
 from checklist_app.extensions import db
-from tests.factories import PASSWORD, login, make_school, make_user
+from tests.factories import PASSWORD, SchoolFactory, UserFactory, login
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -30,7 +30,7 @@ def _works(client) -> bool:
 
 @pytest.fixture
 def user(app, school):
-    user = make_user(school, Role.SENIOR_LEADER, email="jo@oak.example")
+    user = UserFactory(school=school, role=Role.SENIOR_LEADER, email="jo@oak.example")
     db.session.commit()
     return user
 
@@ -108,7 +108,7 @@ def test_idle_timeout_is_configurable(database_url):
     app = make_app(database_url, IDLE_TIMEOUT_MINUTES=5)
     with app.app_context():
         db.create_all()
-        user = make_user(make_school())
+        user = UserFactory(school=SchoolFactory())
         db.session.commit()
         client = app.test_client()
         with time_machine.travel(START, tick=False) as traveller:

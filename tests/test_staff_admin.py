@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from checklist_app.auth.models import Membership, Role, User
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 
 def test_admin_adds_a_user_who_can_then_log_in(app, client):
-    school = make_school("Oak")
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory(name="Oak")
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Siân Jones", "email": "sian@oak.example",
@@ -28,8 +28,8 @@ def test_admin_adds_a_user_who_can_then_log_in(app, client):
 
 
 def test_validation_keeps_what_was_typed(app, client):
-    school = make_school()
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Łukasz Nowak", "email": "not-an-email"})
@@ -39,19 +39,17 @@ def test_validation_keeps_what_was_typed(app, client):
 
 
 def test_change_role_and_remove_only_within_the_school(app, client):
-    school, other = make_school(), make_school()
-    admin = make_user(school, Role.ADMIN)
-    teacher = make_user(school, Role.STAFF)
-    outsider = make_user(other, Role.STAFF)
+    school, other = SchoolFactory(), SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    teacher = UserFactory(school=school, role=Role.STAFF)
+    outsider = UserFactory(school=other, role=Role.STAFF)
     db.session.commit()
     login(client, admin)
     membership = teacher.memberships[0]
     client.post(f"/admin/users/{membership.id}/role", data={"role": "senior_leader"})
-    db.session.refresh(membership)
     assert membership.role is Role.SENIOR_LEADER
     assert client.post(f"/admin/users/{outsider.memberships[0].id}/remove").status_code == 404
     client.post(f"/admin/users/{membership.id}/remove")
-    db.session.expire_all()
     assert db.session.scalar(select(Membership).where(Membership.user_id == teacher.id)) is None
     assert db.session.get(User, teacher.id).active is True  # the account itself is untouched
     own = admin.memberships[0]
@@ -60,8 +58,8 @@ def test_change_role_and_remove_only_within_the_school(app, client):
 
 
 def test_only_admins_manage_users(app, client):
-    school = make_school()
-    head = make_user(school, Role.SENIOR_LEADER)
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, head)
     assert client.get("/admin/users/").status_code == 403
@@ -80,9 +78,9 @@ def _notice(page: str) -> str:
 
 
 def test_adding_someone_from_another_school_reveals_nothing_about_them(app, client):
-    school, other = make_school("Oak"), make_school("Elm")
-    admin = make_user(school, Role.ADMIN, name="Ada Admin")
-    outsider = make_user(other, Role.SENIOR_LEADER, name="Real Secret-Name",
+    school, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm")
+    admin = UserFactory(school=school, role=Role.ADMIN, name="Ada Admin")
+    outsider = UserFactory(school=other, role=Role.SENIOR_LEADER, name="Real Secret-Name",
                          email="known@elm.example")
     old_hash = outsider.password_hash
     db.session.commit()
@@ -105,9 +103,9 @@ def test_adding_someone_from_another_school_reveals_nothing_about_them(app, clie
 
 
 def test_someone_added_from_another_school_accepts_before_getting_access(app, client):
-    school, other = make_school("Oak"), make_school("Elm")
-    admin = make_user(school, Role.ADMIN)
-    outsider = make_user(other, Role.SENIOR_LEADER, email="known@elm.example")
+    school, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm")
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    outsider = UserFactory(school=other, role=Role.SENIOR_LEADER, email="known@elm.example")
     db.session.commit()
     login(client, admin)
     _add(client, "known@elm.example")
@@ -127,28 +125,27 @@ def test_someone_added_from_another_school_accepts_before_getting_access(app, cl
 
 
 def test_a_declined_invitation_goes_away(app, client):
-    school, other = make_school("Oak"), make_school("Elm")
-    admin = make_user(school, Role.ADMIN)
-    outsider = make_user(other, Role.STAFF, email="known@elm.example")
+    school, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm")
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    outsider = UserFactory(school=other, role=Role.STAFF, email="known@elm.example")
     db.session.commit()
     login(client, admin)
     _add(client, "known@elm.example")
     client.post("/logout")
     login(client, outsider)
-    pending = next(m for m in db.session.get(User, outsider.id).memberships
-                   if m.school_id == school.id)
-    assert client.post(f"/account/invitations/{pending.id}",
+    pending_id = next(m.id for m in db.session.get(User, outsider.id).memberships
+                      if m.school_id == school.id)
+    assert client.post(f"/account/invitations/{pending_id}",
                        data={"answer": "decline"}).status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Membership, pending.id) is None
-    assert client.post(f"/account/invitations/{pending.id}",
+    assert db.session.get(Membership, pending_id) is None
+    assert client.post(f"/account/invitations/{pending_id}",
                        data={"answer": "accept"}).status_code == 404
 
 
 def test_removing_a_membership_never_touches_the_account_or_other_schools(app, client):
-    school, other = make_school("Oak"), make_school("Elm")
-    admin = make_user(school, Role.ADMIN)
-    shared = make_user(other, Role.SENIOR_LEADER, email="shared@elm.example")
+    school, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm")
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    shared = UserFactory(school=other, role=Role.SENIOR_LEADER, email="shared@elm.example")
     db.session.commit()
     login(client, admin)
     _add(client, "shared@elm.example")
@@ -165,9 +162,9 @@ def test_removing_a_membership_never_touches_the_account_or_other_schools(app, c
 
 
 def test_admin_cannot_reach_another_schools_memberships(app, client):
-    school, other = make_school(), make_school()
-    admin = make_user(school, Role.ADMIN)
-    outsider = make_user(other, Role.STAFF)
+    school, other = SchoolFactory(), SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    outsider = UserFactory(school=other, role=Role.STAFF)
     db.session.commit()
     login(client, admin)
     membership_id = outsider.memberships[0].id

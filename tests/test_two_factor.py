@@ -14,14 +14,14 @@ from sqlalchemy import select
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import RecoveryCode, Role, School, User
 from checklist_app.extensions import db
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, UserFactory, login
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def user(app, school):
-    user = make_user(school, Role.STAFF, email="kim@oak.example")
+    user = UserFactory(school=school, role=Role.STAFF, email="kim@oak.example")
     db.session.commit()
     return user
 
@@ -103,7 +103,7 @@ def test_the_second_step_needs_a_fresh_password_step(client, user):
 
 
 def test_a_school_can_require_two_factor_log_in(app, client, school, user):
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     with time_machine.travel(START, tick=False):
         login(client, admin)

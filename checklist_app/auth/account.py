@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from checklist_app.auth import two_factor
+from checklist_app.auth.blueprint import account as bp
 from checklist_app.auth.forms import ChangePasswordForm, CodeForm, PasswordCheckForm
 from checklist_app.auth.models import User
 from checklist_app.auth.services import (
     AccountError,
     answer_invitation,
+    change_password_of,
     check_password_strength,
     record_failure,
     security_event,
     verify_password,
 )
 from checklist_app.auth.sessions import start_session
-from checklist_app.auth.views import two_factor_required
 from checklist_app.clock import now
+from checklist_app.editing import run
 from checklist_app.extensions import db
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.security import EVERYONE, allow
 
-bp = Blueprint("account", __name__, url_prefix="/account")
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 - a message
 
 
@@ -35,8 +36,7 @@ def _password_ok(user: User, field) -> bool:
     """Check the current password; a wrong one counts towards the account's lock-out."""
     if verify_password(user.password_hash, field.data or ""):
         return True
-    record_failure(user, now(), "wrong password on the account page")
-    db.session.commit()
+    run(lambda: record_failure(user, now(), "wrong password on the account page"))
     field.errors.append(WRONG_PASSWORD)
     return False
 
@@ -48,7 +48,7 @@ def index():
     user = _me()
     return render_template("auth/account.html", user=user, check_form=PasswordCheckForm(),
                            remaining=two_factor.remaining_recovery_codes(user),
-                           required=two_factor_required(user))
+                           required=two_factor.two_factor_required(user))
 
 
 @bp.post("/invitations/<int:invitation_id>")
@@ -60,11 +60,15 @@ def answer(invitation_id: int):
     accept = request.form.get("answer") == "accept"
     user = _me()
     school_name = next((m.school.name for m in user.invitations if m.id == invitation_id), None)
-    if answer_invitation(user, invitation_id, accept) is None:
+    if school_name is None:
         abort(404)
-    security_event("school membership accepted" if accept else "school membership declined",
-                   user, school_name or "")
-    db.session.commit()
+
+    def answer_it() -> None:
+        answer_invitation(user, invitation_id, accept)
+        security_event("school membership accepted" if accept else "school membership declined",
+                       user, school_name)
+
+    run(answer_it)
     flash(f"You can now work at {school_name}; choose it with the school switcher." if accept
           else f"You declined {school_name}.", "success")
     return redirect(url_for("account.index"))
@@ -81,9 +85,7 @@ def change_password():
         except AccountError as error:
             form.new_password.errors.append(str(error))
         else:
-            user.set_password(form.new_password.data)
-            security_event("password changed", user)
-            db.session.commit()
+            run(lambda: change_password_of(user, form.new_password.data))
             start_session(user)
             flash("Your password has been changed. Any other session you had has ended.",
                   "success")
@@ -101,13 +103,17 @@ def set_up_two_factor():
     secret = session.setdefault("totp_enrol_secret", two_factor.new_secret())
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+
+        def turn_on() -> list[str]:
             codes = two_factor.enable(user, secret, form.code.data, now())
+            security_event("two-factor log-in turned on", user)
+            return codes
+
+        try:
+            codes = run(turn_on)
         except two_factor.TwoFactorError as error:
             form.code.errors.append(str(error))
         else:
-            security_event("two-factor log-in turned on", user)
-            db.session.commit()
             session.pop("totp_enrol_secret", None)
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=url_for("account.index"))
@@ -125,14 +131,17 @@ def new_recovery_codes():
     if not user.two_factor_enabled:
         return redirect(url_for("account.index"))
     if form.validate_on_submit() and _password_ok(user, form.password):
-        codes = two_factor.new_recovery_codes(user)
-        security_event("new recovery codes made", user)
-        db.session.commit()
+
+        def replace_codes() -> list[str]:
+            security_event("new recovery codes made", user)
+            return two_factor.new_recovery_codes(user)
+
+        codes = run(replace_codes)
         return render_template("auth/recovery_codes.html", codes=codes,
                                next_url=url_for("account.index"))
     return render_template("auth/account.html", user=user, check_form=form,
                            remaining=two_factor.remaining_recovery_codes(user),
-                           required=two_factor_required(user)), 400
+                           required=two_factor.two_factor_required(user)), 400
 
 
 @bp.post("/two-factor/off")
@@ -140,13 +149,16 @@ def new_recovery_codes():
 def turn_off_two_factor():
     """Turn two-factor log-in off, unless one of the user's schools requires it."""
     user, form = _me(), PasswordCheckForm()
-    if two_factor_required(user):
+    if two_factor.two_factor_required(user):
         flash("Your school requires two-factor log-in, so it cannot be turned off.", "error")
         return redirect(url_for("account.index"))
     if form.validate_on_submit() and _password_ok(user, form.password):
-        two_factor.disable(user)
-        security_event("two-factor log-in turned off", user)
-        db.session.commit()
+
+        def turn_off() -> None:
+            two_factor.disable(user)
+            security_event("two-factor log-in turned off", user)
+
+        run(turn_off)
         flash("Two-factor log-in is off. You now log in with your password alone.", "success")
         return redirect(url_for("account.index"))
     return render_template("auth/account.html", user=user, check_form=form,

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Membership, Role, School, User
+from checklist_app.errors import Refused
 from checklist_app.extensions import db, utcnow
 
 FREE_ATTEMPTS = 5
@@ -23,7 +24,7 @@ MAX_LOCK = timedelta(hours=24)
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A school or user could not be created; the message says why."""
 
 
@@ -70,42 +71,6 @@ def create_user(email: str, name: str, password: str | None, role: Role | str,
     return user, password
 
 
-def add_member(school: School, email: str, name: str, role: Role | str) -> tuple[Membership, str]:
-    """An administrator adds someone to their school; the answer never depends on other schools.
-
-    A new e-mail address gets a new account with a generated password. An address that already has
-    an account (at another school) gets only a membership here: its real name, password and other
-    memberships are left alone and nothing about them is returned. Either way the caller gets the
-    membership (whose name is the one the administrator typed) and a generated password to show;
-    it is the account's password only when the account is new. The membership waits, in both
-    cases, until the person logs in and accepts it (:func:`accept_invitations`).
-    """
-    role = Role(role)
-    name = name.strip()
-    if not name:
-        raise AccountError("Enter the person's name.")
-    password = secrets.token_urlsafe(12)
-    user = find_user(email)
-    if user is None:
-        user = User(email=email.strip().lower(), name=name)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.flush()
-    elif user.role_in(school.id) is not None:
-        raise AccountError(f"{email.strip().lower()} already has a role at {school.name}.")
-    memberships = user.memberships  # load before the new membership exists (autoflush)
-    membership = Membership(school=school, role=role, display_name=name, accepted=False)
-    memberships.append(membership)
-    db.session.flush()
-    return membership, password
-
-
-def remove_member(membership: Membership) -> None:
-    """End someone's access to one school; their account and other memberships are untouched."""
-    db.session.delete(membership)
-    db.session.flush()
-
-
 def accept_first_memberships(user: User) -> None:
     """At log-in, someone with no school yet (a new account) accepts what they were added to."""
     if not user.active_memberships:
@@ -125,6 +90,13 @@ def answer_invitation(user: User, membership_id: int, accept: bool) -> Membershi
         db.session.delete(membership)
     db.session.flush()
     return membership
+
+
+def change_password_of(user: User, new_password: str) -> None:
+    """Set a new password (already checked for strength); every other session of the user ends."""
+    user.set_password(new_password)
+    security_event("password changed", user)
+    db.session.flush()
 
 
 def check_password_strength(password: str, email: str = "") -> None:

@@ -8,23 +8,23 @@ other schools are untouched. The administrator can also require two-factor log-i
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
-from checklist_app.audit.services import labelled
+from checklist_app.auth import operations
+from checklist_app.auth.blueprint import staff as bp
 from checklist_app.auth.forms import RequireTwoFactorForm
 from checklist_app.auth.models import ROLE_LABELS, Membership, Role
-from checklist_app.auth.services import AccountError, add_member, remove_member
+from checklist_app.auth.services import AccountError
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("staff", __name__, url_prefix="/admin/users", template_folder="templates")
 
 
 class AddUserForm(FlaskForm):
@@ -64,12 +64,11 @@ def index():
     form = AddUserForm()
     if form.validate_on_submit():
         try:
-            membership, password = add_member(current_school(), form.email.data,
-                                              form.name.data, form.role.data)
+            membership, password = run(lambda: operations.add_member(
+                current_school(), form.email.data, form.name.data, form.role.data))
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"{membership.display_name} has been added to {current_school().name} as "
                   f"{membership.role.label.lower()}; they get access once they log in and accept. "
                   "If this e-mail "
@@ -93,9 +92,7 @@ def require_two_factor():
     if not form.validate_on_submit():
         abort(400)
     school = current_school()
-    with labelled(db.session, "two-factor setting"):
-        school.require_two_factor = bool(form.require.data)
-    db.session.commit()
+    run(lambda: operations.require_two_factor(school, bool(form.require.data)))
     flash("Everyone at this school now logs in with an authenticator app; people who have not set "
           "one up do so at their next log-in." if school.require_two_factor else
           "Two-factor log-in is now each person's choice at this school.", "success")
@@ -110,8 +107,7 @@ def change_role(membership_id: int):
     if membership.user_id == current_user.id:
         flash("You cannot change your own role; ask another administrator.", "error")
     elif form.validate_on_submit():
-        membership.role = Role(form.role.data)
-        db.session.commit()
+        run(lambda: operations.change_role(membership, Role(form.role.data)))
         flash(f"{membership.name} is now {membership.role.label.lower()}.", "success")
     else:
         flash("Choose a role.", "error")
@@ -129,7 +125,6 @@ def remove(membership_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     name = membership.name
-    remove_member(membership)
-    db.session.commit()
+    run(lambda: operations.remove_member(membership))
     flash(f"{name} no longer has access to {current_school().name}.", "success")
     return redirect(url_for("staff.index"))

@@ -17,6 +17,7 @@ import segno
 from sqlalchemy import select
 
 from checklist_app.auth.models import RecoveryCode, User
+from checklist_app.errors import Refused
 from checklist_app.extensions import db
 
 ISSUER = "checklist_app"
@@ -24,8 +25,13 @@ RECOVERY_CODE_COUNT = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(Refused):
     """A code was not accepted; the message says what to do."""
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether one of the user's schools asks everyone to log in with two factors."""
+    return any(m.school.require_two_factor for m in user.memberships)  # invitations count too
 
 
 def new_secret() -> str:

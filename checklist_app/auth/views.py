@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from checklist_app.auth import two_factor as totp
+from checklist_app.auth.blueprint import bp
 from checklist_app.auth.forms import CodeForm, LoginForm, SwitchSchoolForm
 from checklist_app.auth.models import User
 from checklist_app.auth.services import (
@@ -28,10 +28,10 @@ from checklist_app.auth.services import (
 )
 from checklist_app.auth.sessions import begin_pending, end_session, pending_user, start_session
 from checklist_app.clock import now
+from checklist_app.editing import commit, run
 from checklist_app.extensions import db, limiter
 from checklist_app.security import EVERYONE, allow, public
 
-bp = Blueprint("auth", __name__)
 REFUSED = ("The e-mail address or password is not right. After several wrong attempts, log-in "
            "pauses for a few minutes.")
 
@@ -48,14 +48,8 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def two_factor_required(user: User) -> bool:
-    """Whether one of the user's schools asks everyone to log in with two factors."""
-    return any(m.school.require_two_factor for m in user.memberships)  # invitations count too
-
-
 def _finish_login(user: User, next_url: str):
-    record_success(user)
-    db.session.commit()
+    run(lambda: record_success(user))
     start_session(user)
     if user.invitations:
         flash("A school has added you. Accept or decline it under Your account.", "info")
@@ -74,12 +68,12 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data, now())
         if user is None:
-            db.session.commit()  # the failure counts against the account
+            commit()  # the failure counts against the account
             form.password.errors.append(REFUSED)
-        elif user.two_factor_enabled or two_factor_required(user):
+        elif user.two_factor_enabled or totp.two_factor_required(user):
             enrol = not user.two_factor_enabled
             begin_pending(user, enrol=enrol, next_url=_safe_next(form.next.data))
-            db.session.commit()
+            commit()
             return redirect(url_for("auth.enrol_two_factor" if enrol else "auth.two_factor"))
         else:
             return _finish_login(user, form.next.data)
@@ -118,7 +112,7 @@ def two_factor():
             return response
         if lock_remaining(user, moment) is None:
             record_failure(user, moment, "wrong two-factor code")
-        db.session.commit()
+        commit()
         form.code.errors.append("That code is not right, or log-in is paused after several wrong "
                                 "attempts. Enter the code your app shows now.")
     return render_template("auth/two_factor.html", form=form), 200 if not form.errors else 400
@@ -156,9 +150,12 @@ def enrol_two_factor():
 def logout():
     """End the session, and every other session of this user (the session token changes)."""
     user = db.session.get(User, current_user.id)
-    user.end_sessions()
-    security_event("logged out", user)
-    db.session.commit()
+
+    def log_out() -> None:
+        user.end_sessions()
+        security_event("logged out", user)
+
+    run(log_out)
     end_session()
     flash("You have logged out.", "success")
     return redirect(url_for("auth.login"))

@@ -15,11 +15,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import load_only
 
 from checklist_app.auth.models import User
-from checklist_app.casework import rules
 from checklist_app.casework.facts import CASE_COLUMNS, StepView, case_facts, record_facts
 from checklist_app.casework.models import Case, CaseStatus, Pupil, Stage
 from checklist_app.casework.paging import Pager
-from checklist_app.casework.services import completion_of
+from checklist_app.casework.process.next_step import next_step
+from checklist_app.casework.process.progress import percent
+from checklist_app.casework.queries import completion_of
 from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db
@@ -79,7 +80,7 @@ def open_case_rows(lead_id: int | None, stage: Stage | None, today: date,
     rows = []
     for case_id, *columns, first, last, year_group, stage_now, lead_name in found:
         facts = case_facts(records, case_id, *columns)
-        rows.append(CaseRow(facts=facts, next=rules.next_step(facts, today, s), today=today,
+        rows.append(CaseRow(facts=facts, next=next_step(facts, today, s), today=today,
                             case_id=case_id, pupil_name=f"{first} {last}", last_name=last,
                             year_group=year_group, stage=stage_now, lead_name=lead_name))
     rows.sort(key=CaseRow.order)
@@ -98,7 +99,7 @@ def _fill_completion(rows: list[CaseRow]) -> None:
         .where(Case.id.in_(by_id)))
     for case_id, answers, snapshot in found:
         stages = completion_of(snapshot, answers)
-        by_id[case_id].completion = rules.percent(sum(r[2] for r in stages),
+        by_id[case_id].completion = percent(sum(r[2] for r in stages),
                                                   sum(r[3] for r in stages))
 
 

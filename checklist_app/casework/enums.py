@@ -20,7 +20,7 @@ class CaseStatus(Labelled):
 
 
 class Stage(Labelled):
-    """Where a case is in the process of seed 001 (worked out by :func:`rules.current_stage`)."""
+    """Where a case is in the process of seed 001 (worked out by :func:`process.stage.current_stage`)."""
 
     OPENED = "opened"
     INVITED = "invited"
@@ -53,6 +53,49 @@ STAGE_LABELS = {
     Stage.NOTICE_TO_IMPROVE: "Notice to Improve",
     Stage.LEGAL: "Referred for legal intervention",
     Stage.CLOSED: "Closed",
+}
+
+
+class LetterStep(Labelled):
+    """A step of the process of seed 001; each letter of the sequence belongs to one (rules R11–R20).
+
+    Step 3 is the contract itself (signed at the meeting), not a letter.
+    """
+
+    INVITE = "1"
+    SECOND_INVITE = "2"
+    CONTRACT = "3"
+    OUTCOME = "4"
+    FAILED_TO_ATTEND = "5"
+    IMPROVED = "6"
+    REVIEW_INVITE = "7a"
+    TERMINATION_WARNING = "7b"
+    NOTICE_TO_IMPROVE = "8"
+    LEGAL_REFERRAL = "9"
+
+    @property
+    def label(self) -> str:
+        """What the step is, in the school's words."""
+        return STEP_TITLES[self][0]
+
+    @property
+    def rule(self) -> str:
+        """The rule (docs/RULES.md) that sets the step."""
+        return STEP_TITLES[self][1]
+
+
+#: Each step's title and rule (seed 001), in process order.
+STEP_TITLES = {
+    LetterStep.INVITE: ("Contract meeting – initial invite", "R11"),
+    LetterStep.SECOND_INVITE: ("Contract meeting – second invite", "R12"),
+    LetterStep.CONTRACT: ("Attendance contract (at the meeting)", "R13"),
+    LetterStep.OUTCOME: ("Contract outcome letter", "R14"),
+    LetterStep.FAILED_TO_ATTEND: ("Failed to attend", "R15"),
+    LetterStep.IMPROVED: ("Attendance improved", "R16"),
+    LetterStep.REVIEW_INVITE: ("Review meeting invite – parents engaging", "R17"),
+    LetterStep.TERMINATION_WARNING: ("Termination warning – parents not engaging", "R18"),
+    LetterStep.NOTICE_TO_IMPROVE: ("Notice to Improve (ends the contract)", "R19"),
+    LetterStep.LEGAL_REFERRAL: ("Referral for legal intervention", "R20"),
 }
 
 
@@ -166,3 +209,9 @@ class ContactMethod(Labelled):
         return {"phone": "Telephone", "letter": "Letter", "email": "E-mail",
                 "text": "Text message", "home-visit": "Home visit",
                 "in-person": "In person"}[self.value]
+
+
+#: The enums templates compare with (``case.status == CaseStatus.OPEN``), registered as globals.
+TEMPLATE_ENUMS: dict[str, type[Labelled]] = {kind.__name__: kind for kind in (
+    CaseStatus, Stage, LetterStep, MeetingKind, MeetingOutcome, ContractStatus, LetterStatus,
+    ContactMethod, AgreementStatus, DurationUnit, Party, ClosureReason, AttendeeKind)}

@@ -3,6 +3,9 @@ instance per request; the checklist and meeting-record forms are built per reque
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -27,13 +30,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from checklist_app.casework.contract_services import END_REASONS
+from checklist_app.casework.contract_operations import END_REASONS
 from checklist_app.casework.models import (
     AgreementStatus,
     AttendeeKind,
     ClosureReason,
     ContactMethod,
     DurationUnit,
+    Labelled,
     MeetingKind,
     MeetingOutcome,
     Party,
@@ -45,6 +49,23 @@ from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields 
 YEAR_GROUPS = ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"]
 REQUIRED = "Please answer this."
+
+E = TypeVar("E", bound=Labelled)
+
+
+def enum_choices(members: Iterable[Labelled]) -> list:
+    """WTForms choices of enum members: the value submitted, the label staff read."""
+    return choice_list([(m.value, m.label) for m in members])
+
+
+def coerce_to(kind: type[E]) -> Callable[[Any], E | None]:
+    """A WTForms ``coerce`` that turns a submitted value into a member of ``kind`` (None if blank);
+    a value that is no member is refused as an invalid choice."""
+    def coerce(value: Any) -> E | None:
+        if value is None or value == "":
+            return None
+        return value if isinstance(value, kind) else kind(value)
+    return coerce
 
 
 def _optional_int(value: object) -> int | None:
@@ -117,7 +138,7 @@ class CloseCaseForm(FlaskForm):
     """Closing a case with a reason (R10)."""
 
     reason = RadioField("Reason for closing",
-                        choices=choice_list([(r.value, r.label) for r in ClosureReason]),
+                        coerce=coerce_to(ClosureReason), choices=enum_choices(ClosureReason),
                         validators=[InputRequired("Choose a reason.")])
     rationale = TextAreaField("Rationale", description="Put to the parents in writing (R10).",
                               validators=[DataRequired(REQUIRED), Length(max=5000)])
@@ -129,7 +150,7 @@ class CloseCaseForm(FlaskForm):
 class MeetingForm(FlaskForm):
     """Scheduling a meeting."""
 
-    kind = RadioField("Kind of meeting", choices=choice_list([(k.value, k.label) for k in MeetingKind]),
+    kind = RadioField("Kind of meeting", coerce=coerce_to(MeetingKind), choices=enum_choices(MeetingKind),
                       validators=[InputRequired("Choose the kind of meeting.")])
     meeting_date = DateField("Date", validators=[InputRequired("Enter the date.")])
     start_time = TimeField("Time", validators=[Optional()])
@@ -146,7 +167,7 @@ class AttendeeForm(FlaskForm):
     role = StringField("Role in full", description="For example: Early Help practitioner, "
                        "Assistant Headteacher (Attendance Champion).",
                        validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField("Attending as", choices=choice_list([(k.value, k.label) for k in AttendeeKind]))
+    kind = SelectField("Attending as", coerce=coerce_to(AttendeeKind), choices=enum_choices(AttendeeKind))
     parent_id = SelectField("Which parent or carer (if attending as one)", coerce=_optional_int,
                             validators=[Optional()])
 
@@ -154,8 +175,9 @@ class AttendeeForm(FlaskForm):
 def record_extra_fields(attendees: list) -> dict[str, Field]:
     """The outcome, notes, version and one "present" box per attendee for the record form."""
     extra: dict[str, Field] = {
-        "outcome": RadioField("Outcome", choices=choice_list([(o.value, o.label) for o in MeetingOutcome
-                                                  if o is not MeetingOutcome.SCHEDULED]),
+        "outcome": RadioField("Outcome", coerce=coerce_to(MeetingOutcome),
+                              choices=enum_choices(o for o in MeetingOutcome
+                                                   if o is not MeetingOutcome.SCHEDULED),
                               validators=[InputRequired("Choose the outcome.")]),
         "meeting_notes": TextAreaField("Notes", validators=[Length(max=5000)]),
         "version": HiddenField(),
@@ -174,7 +196,7 @@ class ContractForm(FlaskForm):
     duration_value = IntegerField("Expected duration", validators=[
         InputRequired("State how long the contract is expected to run (R8)."),
         NumberRange(min=1, max=104, message="Enter a whole number from 1 to 104.")])
-    duration_unit = RadioField("Unit", choices=choice_list([(u.value, u.label) for u in DurationUnit]),
+    duration_unit = RadioField("Unit", coerce=coerce_to(DurationUnit), choices=enum_choices(DurationUnit),
                                default="months")
     review_date = DateField("Review date", validators=[Optional()])
     version = HiddenField()
@@ -183,11 +205,11 @@ class ContractForm(FlaskForm):
 class AgreementForm(FlaskForm):
     """What a party agrees to."""
 
-    party = SelectField("Party", choices=choice_list([(p.value, p.label) for p in Party]))
+    party = SelectField("Party", coerce=coerce_to(Party), choices=enum_choices(Party))
     text = TextAreaField("Agreement", validators=[DataRequired(REQUIRED), Length(max=2000)])
     owner = StringField("Owner", validators=[Length(max=200)])
     due_on = DateField("Due or review date", validators=[Optional()])
-    status = RadioField("Status", choices=choice_list([(s.value, s.label) for s in AgreementStatus]),
+    status = RadioField("Status", coerce=coerce_to(AgreementStatus), choices=enum_choices(AgreementStatus),
                         default="open")
     version = HiddenField()
 
@@ -239,7 +261,7 @@ class ContactForm(FlaskForm):
 
     occurred_on = DateField("Date", validators=[InputRequired("Enter the date.")])
     occurred_time = TimeField("Time", validators=[Optional()])
-    method = SelectField("How", choices=choice_list([(m.value, m.label) for m in ContactMethod]))
+    method = SelectField("How", coerce=coerce_to(ContactMethod), choices=enum_choices(ContactMethod))
     with_whom = StringField("With whom", validators=[DataRequired(REQUIRED), Length(max=200)])
     parent_id = SelectField("Parent or carer (if one)", coerce=_optional_int, validators=[Optional()])
     with_social_worker = BooleanField("This told the pupil's social worker about absence (R23)")

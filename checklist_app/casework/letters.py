@@ -1,4 +1,4 @@
-"""Letter templates (``reports/letters/*.md``) and their merge fields.
+"""Letter templates (``reports/letters/*.md``, read by the checklist engine) and their merge fields.
 
 :func:`letter_context` builds the plain values documented in ``reports/letters/README.md``;
 :func:`render_letter` fills a template in a sandboxed, auto-escaping Jinja environment, having
@@ -8,75 +8,32 @@ escaped each value for markdown, so a name can never add formatting, links or HT
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
-from flask import current_app
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from checklist_app.casework import rules
+from checklist_app import clock
 from checklist_app.casework.facts import previous_missed_meeting, view_of
 from checklist_app.casework.models import (
     AgreementStatus,
     Case,
     ContractStatus,
+    LetterStep,
     MeetingOutcome,
     Party,
 )
+from checklist_app.casework.process import dates
+from checklist_app.checklist_engine import registry
+from checklist_app.checklist_engine.letter_templates import LetterTemplate
 from checklist_app.formatting import long_date
 
 
-@dataclass(frozen=True)
-class LetterTemplate:
-    """One letter of the process: its front matter and markdown body."""
-
-    step: str
-    key: str
-    title: str
-    rule: str
-    needs_meeting: bool
-    notes_for_school: tuple[str, ...]
-    body: str
-
-
-class LetterTemplateError(ValueError):
-    """A letter template file is malformed."""
-
-
-def parse_template(text: str, name: str = "") -> LetterTemplate:
-    """A template from its file text (YAML front matter between ``---`` lines, then markdown)."""
-    match = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", text, re.S)
-    if not match:
-        raise LetterTemplateError(f"{name}: the file must start with front matter between --- lines")
-    meta = yaml.safe_load(match.group(1)) or {}
-    try:
-        return LetterTemplate(step=str(meta["step"]), key=str(meta["key"]), title=str(meta["title"]),
-                              rule=str(meta.get("rule", "")),
-                              needs_meeting=bool(meta.get("needs_meeting", False)),
-                              notes_for_school=tuple(meta.get("notes_for_school") or ()),
-                              body=match.group(2).strip() + "\n")
-    except KeyError as error:
-        raise LetterTemplateError(f"{name}: front matter needs {error.args[0]}") from None
-
-
 def letter_templates() -> dict[str, LetterTemplate]:
-    """Every letter template by key, in step order (reread when a file changes)."""
-    folder = Path(current_app.config["REPORTS_DIR"]) / "letters"
-    paths = sorted(p for p in folder.glob("*.md") if p.name != "README.md")
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
-    cached = current_app.extensions.get("casework_letter_templates")
-    if cached is None or cached[0] != stamp:
-        found = [parse_template(p.read_text(encoding="utf-8"), p.name) for p in paths]
-        order = {step: i for i, (step, _t, _r) in enumerate(rules.STEPS)}
-        found.sort(key=lambda t: order.get(t.step, 99))
-        cached = (stamp, {t.key: t for t in found})
-        current_app.extensions["casework_letter_templates"] = cached
-    return cached[1]
+    """Every letter template by key, in step order (the checklist engine reads and checks them)."""
+    return registry.letter_templates(list(LetterStep))
 
 
 def _address(text: str) -> str:
@@ -100,19 +57,19 @@ def _support_offered(case: Case) -> list[str]:
 
 
 def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date: date | None = None,
-                   step: str | None = None) -> dict[str, Any]:
+                   step: LetterStep | None = None) -> dict[str, Any]:
     """The merge fields of README.md as plain strings (dates written as 22 November 2026)."""
-    today = letter_date or date.today()
+    today = letter_date or clock.today()
     school, pupil, lead = case.school, case.pupil, case.lead
     latest = max(case.figures, key=lambda x: x.period_end) if case.figures else None
     missed = previous_missed_meeting(case, meeting)
     view = view_of(case, today)
     review = None
-    if step == "8":
+    if step is LetterStep.NOTICE_TO_IMPROVE:
         from checklist_app.casework.settings import settings
 
-        review = rules.add_weeks(today, settings().notice_to_improve_review_weeks)
-    elif step == "4":
+        review = dates.add_weeks(today, settings().notice_to_improve_review_weeks)
+    elif step is LetterStep.OUTCOME:
         signed = [c for c in case.contracts if c.status in (ContractStatus.DRAFT, ContractStatus.SIGNED)]
         review = signed[-1].review_date if signed else None
     if review is None and view.next is not None:

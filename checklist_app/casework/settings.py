@@ -1,7 +1,7 @@
 """The casework time frames: local practice, so settings (``CASEWORK_*`` in the app config).
 
-Every number the timeline uses is read here, with the defaults from ``shared/domain-rules.md``.
-National thresholds (R28, R29) are facts, not settings, and live in :mod:`casework.rules`.
+Every number the timeline uses is read here, with the defaults from ``docs/RULES.md``.
+National thresholds (R28, R29) are facts, not settings, and live in :mod:`casework.process.figures`.
 """
 
 from __future__ import annotations

@@ -136,3 +136,17 @@ def form_data_from_answers(answers: dict, definition: Definition, items: list[It
                 value = Decimal(str(value))
             data[name] = value
     return data
+
+
+def item_fields(form: FlaskForm, definition: Definition, item: Item) -> list[tuple[str, Field]]:
+    """The bound fields of one item on a built form, with the part of the answer each holds
+    (``"value"`` for an item of one field). Templates use this, through the engine's
+    ``item_fields`` macro, instead of rebuilding field names."""
+    prefix = field_name(item.id) + "__"
+    return [(name[len(prefix):] if name.startswith(prefix) else "value", form[name])
+            for name in _fields_for(definition, item)]
+
+
+def item_field(form: FlaskForm, item: Item, part: str = "") -> Field:
+    """One bound field of an item (``part`` as in :func:`field_name`)."""
+    return form[field_name(item.id, part)]

@@ -62,7 +62,8 @@ def _dotted(loc: Loc) -> str:
     return out
 
 
-def _problem(path: str, root: yaml.Node | None, loc: Loc, message: str) -> Problem:
+def problem_at(path: str, root: yaml.Node | None, loc: Loc, message: str) -> Problem:
+    """A problem at a pydantic location, with the line of the YAML node found there."""
     node = _node_at(root, loc)
     line = node.start_mark.line + 1 if node is not None else None
     return Problem(path, line, _dotted(loc), message)
@@ -109,7 +110,8 @@ def _cross_checks(data: dict[str, Any], path: Path) -> list[tuple[Loc, str]]:
     return found
 
 
-def _friendly(error: dict[str, Any]) -> str:
+def friendly_message(error: dict[str, Any]) -> str:
+    """A pydantic error as a message for the person who wrote the file."""
     if error["type"] == "extra_forbidden":
         return "unknown key (check the spelling against checklists/SCHEMA.md)"
     if error["type"] == "missing":
@@ -121,11 +123,12 @@ def _friendly(error: dict[str, Any]) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def _loc_without_unions(loc: Loc) -> Loc:
+def loc_without_unions(loc: Loc) -> Loc:
+    """A pydantic location without the union and validator steps it names."""
     return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function"))))
 
 
-def _is_echo(loc: Loc, error: dict[str, Any], errors: list[tuple[Loc, Any]]) -> bool:
+def is_echo(loc: Loc, error: dict[str, Any], errors: list[tuple[Loc, Any]]) -> bool:
     """A "too short after validation" error that only repeats a failure inside the same list."""
     return error["type"] == "too_short" and any(
         other[:len(loc)] == loc and len(other) > len(loc) for other, _ in errors)
@@ -144,13 +147,13 @@ def parse_definition(text: str, path: Path, display: str | None = None) -> Defin
                                        f"{getattr(error, 'problem', None) or error}")]) from None
     if not isinstance(data, dict):
         raise DefinitionError([Problem(name, 1, "", "the file must be a mapping of keys")])
-    problems = [_problem(name, root, loc, msg) for loc, msg in _cross_checks(data, path)]
+    problems = [problem_at(name, root, loc, msg) for loc, msg in _cross_checks(data, path)]
     try:
         definition = Definition.model_validate(data)
     except ValidationError as error:
-        errors = [(_loc_without_unions(e["loc"]), e) for e in error.errors()]
-        problems += [_problem(name, root, loc, _friendly(e)) for loc, e in errors
-                     if not _is_echo(loc, e, errors)]
+        errors = [(loc_without_unions(e["loc"]), e) for e in error.errors()]
+        problems += [problem_at(name, root, loc, friendly_message(e)) for loc, e in errors
+                     if not is_echo(loc, e, errors)]
         definition = None
     if problems:
         raise DefinitionError(sorted(problems, key=lambda p: (p.line or 0, p.key)))

@@ -1,12 +1,19 @@
-"""The definitions found in the checklists folder, reloaded when a file changes."""
+"""The definitions found in the checklists folder and the letter templates of the reports folder,
+reloaded when a file changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
+from checklist_app.checklist_engine.letter_templates import (
+    LetterTemplate,
+    letter_template_paths,
+    load_letter_templates,
+)
 from checklist_app.checklist_engine.loader import DefinitionError, Problem, load_definition_file
 from checklist_app.checklist_engine.schema import Definition
 
@@ -60,3 +67,16 @@ def registry() -> Registry:
         cached = Registry.scan(root)
         current_app.extensions["checklist_registry"] = cached
     return cached
+
+
+def letter_templates(steps: Sequence[str]) -> dict[str, LetterTemplate]:
+    """The app's letter templates (``REPORTS_DIR/letters``) by key, in the order of ``steps``,
+    reread only when a file was added, changed or removed. A bad file raises ``DefinitionError``."""
+    folder = Path(current_app.config["REPORTS_DIR"]) / "letters"
+    stamp = (tuple(steps), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                 for p in letter_template_paths(folder)))
+    cached = current_app.extensions.get("letter_templates")
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, {t.key: t for t in load_letter_templates(folder, steps)})
+        current_app.extensions["letter_templates"] = cached
+    return cached[1]

@@ -1,0 +1,15 @@
+"""The auth blueprints, created here with their route modules imported at the bottom: ``bp``
+(log in, two-factor step, log out, switch school), ``staff`` (school administrators manage their
+users) and ``account`` (your password, two-factor log-in and the schools that added you)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+staff = Blueprint("staff", __name__, url_prefix="/admin/users", template_folder="templates")
+account = Blueprint("account", __name__, url_prefix="/account")
+
+from checklist_app.auth import account as account_routes  # noqa: E402,F401  (routes register)
+from checklist_app.auth import staff as staff_routes  # noqa: E402,F401
+from checklist_app.auth import views  # noqa: E402,F401

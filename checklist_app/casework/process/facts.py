@@ -1,0 +1,206 @@
+"""The facts the process rules look at, and how a loaded case (or rows of columns) becomes them.
+
+:class:`CaseFacts` is everything the rules read about one case. :func:`facts_of` builds it from a
+case whose records are loaded; the ``*_fact`` builders take the plain column values, so the
+database reader (``casework.facts``) and :func:`facts_of` give equal facts. Nothing here opens a
+session: reading from the database is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from checklist_app.casework.enums import (
+    CaseStatus,
+    ContactMethod,
+    ContractStatus,
+    DurationUnit,
+    LetterStatus,
+    LetterStep,
+    MeetingKind,
+    MeetingOutcome,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checklist_app.casework.models import Case
+
+#: The meeting-record answers the rules read: fact -> answer id (the value is answers[id]["value"]).
+RECORD_FACTS = {"review_date": "review-date", "target_met": "target-met", "decision": "decision"}
+#: The review-meeting decision (an answer of the review-meeting record) that escalates (R27).
+DECISION_ESCALATE = "escalate"
+
+
+@dataclass(frozen=True)
+class MeetingFact:
+    """What the rules need of a meeting."""
+
+    id: int
+    kind: MeetingKind
+    on: date
+    outcome: MeetingOutcome
+    parents_attended: bool = False
+    review_date: date | None = None
+    target_met: str | None = None
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterFact:
+    """An issued letter."""
+
+    step: LetterStep
+    issued_on: date
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ContractFact:
+    """A contract and its status (draft, signed, superseded or ended)."""
+
+    id: int
+    status: ContractStatus
+    meeting_on: date
+    signed_on: date | None = None
+    review_date: date | None = None
+    duration_value: int | None = None
+    duration_unit: DurationUnit = DurationUnit.MONTHS
+
+
+@dataclass(frozen=True)
+class FigureFact:
+    """Attendance over one period."""
+
+    period_start: date
+    period_end: date
+    percent: float
+    unauthorised: int
+    recorded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactFact:
+    """A contact or attempted contact."""
+
+    on: date
+    method: ContactMethod
+    made: bool
+    with_social_worker: bool = False
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything the rules look at for one case."""
+
+    opened_on: date
+    baseline: float
+    closed: bool = False
+    has_social_worker: bool = False
+    meetings: tuple[MeetingFact, ...] = ()
+    letters: tuple[LetterFact, ...] = ()
+    contracts: tuple[ContractFact, ...] = ()
+    figures: tuple[FigureFact, ...] = ()
+    contacts: tuple[ContactFact, ...] = ()
+
+    def last_issued(self, step: LetterStep, since: date | None = None) -> date | None:
+        """The latest issue date of a letter of this step (on or after ``since``)."""
+        dates = [x.issued_on for x in self.letters
+                 if x.step == step and (since is None or x.issued_on >= since)]
+        return max(dates) if dates else None
+
+    def invited_to(self, step: LetterStep, meeting: MeetingFact) -> bool:
+        """Whether a letter of this step was issued for this meeting."""
+        return any(x.step == step and x.meeting_id == meeting.id for x in self.letters)
+
+    def contracts_in(self, status: ContractStatus) -> list[ContractFact]:
+        """The contracts of one status, in the order given."""
+        return [c for c in self.contracts if c.status is status]
+
+    def active_contract(self) -> ContractFact | None:
+        """The signed contract in force, if any."""
+        signed = self.contracts_in(ContractStatus.SIGNED)
+        return max(signed, key=lambda c: (c.signed_on or c.meeting_on, c.id)) if signed else None
+
+    def meetings_of(self, kind: MeetingKind, since: date | None = None) -> list[MeetingFact]:
+        """Meetings of one kind in date order (on or after ``since``)."""
+        return sorted((m for m in self.meetings if m.kind is kind
+                       and (since is None or m.on >= since)), key=lambda m: (m.on, m.id))
+
+    def held_reviews(self, since: date | None = None) -> list[MeetingFact]:
+        """Review meetings held (on or after ``since``), in date order."""
+        return [m for m in self.meetings_of(MeetingKind.REVIEW, since)
+                if m.outcome is MeetingOutcome.HELD]
+
+    def contract_no_shows(self) -> list[MeetingFact]:
+        """Contract meetings the parents did not attend (R11, R12)."""
+        return [m for m in self.meetings_of(MeetingKind.CONTRACT)
+                if m.outcome is MeetingOutcome.NOT_ATTENDED]
+
+    def latest_figure(self) -> FigureFact | None:
+        """The figure whose period ends last, if any."""
+        return max(self.figures, key=lambda f: f.period_end) if self.figures else None
+
+
+# --- building facts from column values ----------------------------------------------------------
+
+def meeting_fact(meeting_id: int, kind: MeetingKind, on: date, outcome: MeetingOutcome,
+                 parents_attended: bool, review: str | None, target_met: Any,
+                 decision: Any) -> MeetingFact:
+    """A meeting's fact from its columns and the record answers of :data:`RECORD_FACTS`."""
+    return MeetingFact(
+        id=meeting_id, kind=kind, on=on, outcome=outcome, parents_attended=bool(parents_attended),
+        review_date=date.fromisoformat(review) if review else None, target_met=target_met,
+        decision=decision)
+
+
+def record_value(answers: dict[str, Any], fact: str) -> Any:
+    """The value of the record answer behind one of :data:`RECORD_FACTS`."""
+    return (answers.get(RECORD_FACTS[fact]) or {}).get("value")
+
+
+def contract_fact(contract_id: int, status: ContractStatus, meeting_on: date,
+                  signed_on: date | None, review_date: date | None, duration_value: int | None,
+                  duration_unit: DurationUnit) -> ContractFact:
+    """A contract's fact from its columns (and its meeting's date)."""
+    return ContractFact(
+        id=contract_id, status=status, meeting_on=meeting_on, signed_on=signed_on,
+        review_date=review_date, duration_value=duration_value, duration_unit=duration_unit)
+
+
+def contact_fact(occurred_at: datetime, method: ContactMethod, made: bool,
+                 with_social_worker: bool) -> ContactFact:
+    """A contact's fact from its columns."""
+    return ContactFact(occurred_at.date(), method, made, with_social_worker)
+
+
+def counts_as_issued(status: LetterStatus, issued_on: date | None) -> bool:
+    """Whether a letter counts for the rules: issued, with its issue date."""
+    return status is LetterStatus.ISSUED and issued_on is not None
+
+
+def case_facts(opened_on: date, baseline: float, status: CaseStatus, has_social_worker: bool,
+               **records: tuple[Any, ...]) -> CaseFacts:
+    """A case's facts from its own columns and the facts of its records (meetings=..., ...)."""
+    return CaseFacts(opened_on=opened_on, baseline=baseline, closed=status is CaseStatus.CLOSED,
+                     has_social_worker=has_social_worker, **records)
+
+
+def facts_of(case: Case) -> CaseFacts:
+    """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded)."""
+    return case_facts(
+        case.opened_on, case.baseline_attendance, case.status, case.pupil.has_social_worker,
+        meetings=tuple(meeting_fact(
+            m.id, m.kind, m.meeting_date, m.outcome, m.parents_attended,
+            *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS))
+            for m in case.meetings),
+        letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id) for x in case.letters
+                      if counts_as_issued(x.status, x.issued_on)),
+        contracts=tuple(contract_fact(
+            c.id, c.status, c.meeting.meeting_date, c.signed_on, c.review_date, c.duration_value,
+            c.duration_unit) for c in case.contracts),
+        figures=tuple(FigureFact(x.period_start, x.period_end, x.attendance_percent,
+                                 x.unauthorised_sessions, x.recorded_on) for x in case.figures),
+        contacts=tuple(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker)
+                       for c in case.contacts),
+    )
