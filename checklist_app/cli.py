@@ -209,7 +209,7 @@ def users_reset_two_factor(email: str) -> None:
         raise click.ClickException(f"No user has the e-mail address {email}.")
     disable(user)
     user.end_sessions()
-    security_event("two-factor log-in reset from the command line", user)
+    security_event("two-factor log-in reset", user, "from the command line")
     db.session.commit()
     click.echo(f"Two-factor log-in is off for {user.email}; if their school requires it they set "
                "it up again at their next log-in.")

@@ -159,4 +159,6 @@ def test_cli_resets_two_factor(app, client, user):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert not db.session.get(User, user.id).two_factor_enabled
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "two-factor log-in reset")).reason == "from the command line"
     assert client.get("/").status_code == 302  # and the sessions ended
