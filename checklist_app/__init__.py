@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +26,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(app_config.from_environment(app.instance_path))
     app.config.update(config or {})
     app_config.check_production_safety(app.config)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    register_input_safety(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -50,17 +57,23 @@ def register_extensions(app: Flask) -> None:
 
     init_mail(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from checklist_app.auth.models import User
+    from checklist_app.auth.sessions import load_user
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_user)
+
+
+def register_input_safety(app: Flask) -> None:
+    """Bounded integer ids in every URL; control characters removed from every submitted text."""
+    from checklist_app.input_safety import BoundedIntConverter, CleanRequest
+
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = CleanRequest
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature, each from its ``<feature>.blueprint`` module."""
     from checklist_app.audit.blueprint import bp as audit_bp
+    from checklist_app.auth.blueprint import account as account_bp
     from checklist_app.auth.blueprint import bp as auth_bp
     from checklist_app.auth.blueprint import password_reset as password_reset_bp
     from checklist_app.auth.blueprint import staff as staff_bp
@@ -76,16 +89,18 @@ def register_blueprints(app: Flask) -> None:
     from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
     from checklist_app.sharing.blueprint import bp as sharing_bp
 
-    for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
-                      self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp, register_bp,
-                      sharing_bp, jobs_bp, mail_bp, password_reset_bp):
+    for blueprint in (auth_bp, account_bp, staff_bp, home_bp, definitions_bp, audit_bp,
+                      data_protection_bp, self_evaluation_bp, casework_bp, reporting_bp,
+                      calendar_feed_bp, register_bp, sharing_bp, jobs_bp, mail_bp, password_reset_bp):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
     """Current school before each request; security headers after."""
+    from checklist_app.auth.sessions import enforce_session_limits
     from checklist_app.security import load_current_school, set_security_headers
 
+    app.before_request(enforce_session_limits)
     app.before_request(load_current_school)
     app.after_request(set_security_headers)
 
@@ -94,9 +109,18 @@ def register_error_handlers(app: Flask) -> None:
     """Friendly pages for the errors a user can meet."""
 
     def render_error(status: int, title: str, message: str):
+        try:  # a failed flush (PendingRollbackError) must not break the error page itself
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database may be down; the page must still show
+            app.logger.exception("Rolling back before an error page failed")
         g.setdefault("school", None)
-        return render_template("errors/error.html", status=status, title=title,
-                               message=message), status
+        try:
+            return render_template("errors/error.html", status=status, title=title,
+                                   message=message), status
+        except Exception:  # noqa: BLE001 - last resort: a plain page that needs nothing
+            app.logger.exception("The error page could not be rendered")
+            return (f"<!doctype html><html lang='en'><title>{escape(title)}</title>"
+                    f"<h1>{escape(title)}</h1><p>{escape(message)}</p></html>"), status
 
     messages = {
         400: ("Something in that request was not right",

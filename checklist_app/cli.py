@@ -12,7 +12,14 @@ from werkzeug.serving import run_simple
 
 from checklist_app import clock
 from checklist_app.auth.models import Role, School
-from checklist_app.auth.services import AccountError, create_school, create_user, find_user
+from checklist_app.auth.services import (
+    AccountError,
+    check_password_strength,
+    create_school,
+    create_user,
+    find_user,
+    security_event,
+)
 from checklist_app.extensions import db
 
 DEMO_URN = "999001"
@@ -155,9 +162,13 @@ def users_set_password(email: str, password_stdin: bool) -> None:
     if user is None:
         raise click.ClickException(f"No user has the e-mail address {email}.")
     password = _read_password(password_stdin)
-    if len(password) < 10:
-        raise click.ClickException("Passwords must be at least 10 characters long.")
-    user.set_password(password)
+    try:
+        check_password_strength(password, user.email)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    user.set_password(password)  # also ends the user's sessions
+    user.failed_logins, user.locked_until = 0, None
+    security_event("password set from the command line", user)
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
 
@@ -171,5 +182,43 @@ def users_deactivate(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No user has the e-mail address {email}.")
     user.active = False
+    user.end_sessions()
+    security_event("account deactivated", user)
     db.session.commit()
     click.echo(f"{user.email} can no longer log in.")
+
+
+@users_group.command("reactivate")
+@click.option("--email", required=True)
+@with_appcontext
+def users_reactivate(email: str) -> None:
+    """Let a deactivated (or locked-out) user log in again with their existing password."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user has the e-mail address {email}.")
+    was_active = user.active
+    user.active = True
+    user.failed_logins, user.locked_until = 0, None
+    security_event("account reactivated", user)
+    db.session.commit()
+    schools = ", ".join(sorted(m.school.name for m in user.memberships)) or "no school yet"
+    state = "it was already active; any lock-out is cleared" if was_active else "reactivated"
+    click.echo(f"{user.email} can log in again ({state}). Schools: {schools}.")
+
+
+@users_group.command("reset-two-factor")
+@click.option("--email", required=True)
+@with_appcontext
+def users_reset_two_factor(email: str) -> None:
+    """Turn off a user's two-factor log-in (lost phone and recovery codes); their sessions end."""
+    from checklist_app.auth.two_factor import disable
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user has the e-mail address {email}.")
+    disable(user)
+    user.end_sessions()
+    security_event("two-factor log-in reset", user, "from the command line")
+    db.session.commit()
+    click.echo(f"Two-factor log-in is off for {user.email}; if their school requires it they set "
+               "it up again at their next log-in.")

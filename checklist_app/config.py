@@ -45,11 +45,16 @@ def from_environment(instance_path: str) -> dict:
         "JOB_RETRIES": int(_env("JOB_RETRIES", "2")),
         "JOB_TIMEOUT_SECONDS": int(_env("JOB_TIMEOUT_SECONDS", "3600")),
         "JOB_STALE_SECONDS": int(_env("JOB_STALE_SECONDS", "120")),
+        "IDLE_TIMEOUT_MINUTES": int(_env("IDLE_TIMEOUT_MINUTES", "30")),
+        "SESSION_LIFETIME_HOURS": int(_env("SESSION_LIFETIME_HOURS", "12")),
+        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
+        "SINGLE_PROCESS": _env("SINGLE_PROCESS", "0") in ("1", "true", "yes"),
     }
 
 
 def check_production_safety(config: dict) -> None:
-    """Refuse to run in production with the development secret key or a weak one."""
+    """Refuse to run in production with a weak secret key, or a per-process rate-limit store
+    (``memory://``) unless ``SINGLE_PROCESS=1`` says only one process serves the app."""
     if config.get("CHECKLIST_ENV") != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -58,4 +63,12 @@ def check_production_safety(config: dict) -> None:
             "CHECKLIST_ENV is production but SECRET_KEY is the development default or shorter than "
             "24 characters. Set SECRET_KEY to a long random value, e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    store = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if store.startswith("memory://") and not config.get("SINGLE_PROCESS"):
+        raise RuntimeError(
+            "CHECKLIST_ENV is production but RATELIMIT_STORAGE_URI is memory://, which each worker "
+            "process keeps separately, so log-in limits would not hold. Set RATELIMIT_STORAGE_URI "
+            "to a shared store such as redis://127.0.0.1:6379/0, or set SINGLE_PROCESS=1 if only "
+            "one process serves the app."
         )

@@ -1,7 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
 
 from checklist_app.audit.models import AuditEvent  # noqa: F401
-from checklist_app.auth.models import Membership, School, User  # noqa: F401
+from checklist_app.auth.models import Membership, RecoveryCode, School, User  # noqa: F401
 from checklist_app.casework.models import (  # noqa: F401
     Agreement,
     AttendanceFigure,

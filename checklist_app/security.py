@@ -71,7 +71,7 @@ def load_current_school() -> None:
     g.role = None
     if not current_user.is_authenticated:
         return
-    memberships = {m.school_id: m for m in current_user.memberships}
+    memberships = {m.school_id: m for m in current_user.active_memberships}
     if not memberships:
         return
     chosen = session.get("school_id")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from checklist_app.auth.models import Role
+from checklist_app.auth.models import Membership, Role
 from checklist_app.casework import letter_operations
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
@@ -43,13 +43,16 @@ def _world(school) -> dict[str, int]:
     contract = signed_contract(meeting, [mum])
     letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, date.today())
     job = _finished_job(school)
+    invitee = UserFactory(school=school, role=Role.STAFF)  # added by the admin, not yet accepted
+    invitee.memberships[0].accepted = False
     db.session.commit()
     return {"job_id": job.id,
             "evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
             "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
             "pupil_id": case.pupil_id, "parent_id": mum.id, "user_id": lead.id,
-            "membership_id": lead.memberships[0].id}
+            "membership_id": lead.memberships[0].id,
+            "invitation_id": invitee.memberships[0].id}
 
 
 def _finished_job(school):
@@ -118,7 +121,10 @@ def test_role_matrix_with_this_and_another_schools_records(app, client, role):
     ours, theirs = SchoolFactory(name="Ours"), SchoolFactory(name="Theirs")
     own_ids, other_ids = _world(ours), _world(theirs)
     user = UserFactory(school=ours, role=role)
+    invitation = Membership(school=SchoolFactory(name="Inviting"), role=Role.STAFF, accepted=False)
+    user.memberships.append(invitation)
     db.session.commit()
+    own_ids["invitation_id"] = invitation.id  # the user's own invitation (others' are a 404)
     login(client, user)
     wrong: list[str] = []
     checks = list(_routes(app))

@@ -25,6 +25,7 @@ def test_production_refuses_default_secret_key(monkeypatch):
 def test_production_with_a_real_key_sets_secure_cookies(monkeypatch, database_url):
     monkeypatch.setenv("CHECKLIST_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SINGLE_PROCESS", "1")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

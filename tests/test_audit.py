@@ -37,7 +37,8 @@ def test_password_changes_are_recorded_without_the_hash(app):
     user.set_password("another long password")
     db.session.commit()
     change = _events("User")[-1]
-    assert change.changes == {"password_hash": ["(hidden)", "(changed)"]}
+    assert change.changes == {"password_hash": ["(hidden)", "(changed)"],
+                              "session_token": ["(hidden)", "(changed)"]}  # sessions end too
     assert "scrypt" not in str([e.changes for e in _events("User")])
 
 

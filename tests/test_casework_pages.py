@@ -197,7 +197,7 @@ def test_figures_contacts_flags_and_chronology(staff_client, school, lead):
 
 
 def test_close_case_with_reason(staff_client, school, lead):
-    case, _ = family_case(school, lead)
+    case, _ = family_case(school, lead, opened_on=TODAY)  # a case cannot close before it opened
     bad = staff_client.post(f"/cases/{case.id}/close", data={"reason": "changed-school",
                                                              "closed_on": iso(TODAY)})
     assert bad.status_code == 400

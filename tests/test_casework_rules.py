@@ -58,6 +58,16 @@ def test_weeks_added_across_month_and_year_ends():
     assert dates.add_weeks(date(2028, 2, 15), 2) == date(2028, 2, 29)
 
 
+def test_date_arithmetic_stops_at_the_calendars_ends():
+    """A date stored at the edge (31 December 9999, 1 January 1) must not break a page."""
+    assert dates.add_weeks(date(9999, 12, 31), 3) == date.max
+    assert dates.add_days(date(9999, 12, 20), 30) == date.max
+    assert dates.add_days(date(1, 1, 5), -10) == date.min
+    assert dates.add_months(date(9999, 12, 31), 1) == date.max
+    assert dates.add_months(date(1, 1, 31), -1) == date.min
+    assert dates.add_months(date(9999, 11, 30), 1) == date(9999, 12, 30)
+
+
 def test_r13_review_period_is_shorter_when_attendance_is_lower():
     """R13: 5–8 week review period, lower attendance at the start → shorter period."""
     assert dates.review_period_weeks(40.0, S) == 5

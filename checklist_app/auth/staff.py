@@ -1,14 +1,15 @@
-"""School administrators manage who may use the product in their school.
+"""School administrators manage who may use the product in their school (and only their school).
 
-Adding someone creates their account with a one-time password shown once; removing them from the
-school ends their access there at once (and deactivates the account if it was their only school).
+Adding someone creates their account with a one-time password shown once; adding an e-mail address
+that already has an account elsewhere gives the same answer and reveals nothing about that account.
+Removing someone ends their access to this school at once; their account and their memberships of
+other schools are untouched. The administrator can also require two-factor log-in for everyone.
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import EmailField, RadioField, StringField
@@ -16,11 +17,13 @@ from wtforms.validators import Email, InputRequired, Length
 
 from checklist_app.auth import operations
 from checklist_app.auth.blueprint import staff as bp
+from checklist_app.auth.forms import RequireTwoFactorForm
 from checklist_app.auth.models import ROLE_LABELS, SCHOOL_ROLES, Membership, Role
-from checklist_app.auth.services import AccountError, create_user
+from checklist_app.auth.services import AccountError
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.editing import run
 from checklist_app.extensions import db
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.security import ADMINS, allow, current_school
 
 
@@ -61,20 +64,39 @@ def index():
     form = AddUserForm()
     if form.validate_on_submit():
         try:
-            user, password = run(lambda: create_user(form.email.data, form.name.data, None,
-                                                     form.role.data, current_school()))
+            membership, password = run(lambda: operations.add_member(
+                current_school(), form.email.data, form.name.data, form.role.data))
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"{user.name} can now log in as {Role(form.role.data).label.lower()}. Their "
-                  f"password is {password} — give it to them securely; it is shown only once.",
-                  "success")
+            flash(f"{membership.display_name} has been added to {current_school().name} as "
+                  f"{membership.role.label.lower()}; they get access once they log in and accept. "
+                  "If this e-mail "
+                  f"address is new to checklist_app, their first password is {password} — give "
+                  "it to them securely; it is shown only once. If they already use checklist_app "
+                  "elsewhere, they log in with their own password.", "success")
             return redirect(url_for("staff.index"))
-    members = sorted(_members(), key=lambda m: m.user.name.lower())
+    members = sorted(_members(), key=lambda m: m.name.lower())
     role_options = [(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES]
+    two_factor_form = RequireTwoFactorForm(require=current_school().require_two_factor)
     return render_template("staff/index.html", members=members, form=form,
-                           role_options=role_options), \
+                           role_options=role_options, two_factor_form=two_factor_form), \
         400 if form.errors else 200
+
+
+@bp.post("/two-factor")
+@allow(ADMINS)
+def require_two_factor():
+    """Require (or stop requiring) two-factor log-in for everyone in this school."""
+    form = RequireTwoFactorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    school = current_school()
+    run(lambda: operations.require_two_factor(school, bool(form.require.data)))
+    flash("Everyone at this school now logs in with an authenticator app; people who have not set "
+          "one up do so at their next log-in." if school.require_two_factor else
+          "Two-factor log-in is now each person's choice at this school.", "success")
+    return redirect(url_for("staff.index"))
 
 
 @bp.post("/<int:membership_id>/role")
@@ -86,7 +108,7 @@ def change_role(membership_id: int):
         flash("You cannot change your own role; ask another administrator.", "error")
     elif form.validate_on_submit():
         run(lambda: operations.change_role(membership, Role(form.role.data)))
-        flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
+        flash(f"{membership.name} is now {membership.role.label.lower()}.", "success")
     else:
         flash("Choose a role.", "error")
     return redirect(url_for("staff.index"))
@@ -102,7 +124,7 @@ def remove(membership_id: int):
         return redirect(url_for("staff.index"))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    user = membership.user
+    name = membership.name
     run(lambda: operations.remove_member(membership))
-    flash(f"{user.name} no longer has access to {current_school().name}.", "success")
+    flash(f"{name} no longer has access to {current_school().name}.", "success")
     return redirect(url_for("staff.index"))

@@ -25,6 +25,7 @@ from checklist_app.casework.models import (
 from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 
 END_REASONS = {
     "non-compliance": "Not working: parents not engaging (Notice to Improve)",
@@ -57,6 +58,12 @@ def _check_parties(meeting: Meeting, parent_ids: list[int]) -> list[Any]:
     return [by_id[pid] for pid in parent_ids]
 
 
+def _check_review_date(meeting: Meeting, review_date: date | None) -> None:
+    if review_date is not None and review_date < meeting.meeting_date:
+        raise CaseworkError("The review date must be on or after the meeting "
+                            f"({long_date(meeting.meeting_date)}).")
+
+
 def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int | None,
                     duration_unit: DurationUnit, review_date: date | None) -> Contract:
     """A draft contract from a contract meeting a parent attended (R6)."""
@@ -64,6 +71,7 @@ def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int
     if meeting.kind is not MeetingKind.CONTRACT:
         raise CaseworkError("A contract is made at a contract meeting; a review makes a new revision.")
     parents = _check_parties(meeting, parent_ids)
+    _check_review_date(meeting, review_date)
     for other in meeting.case.contracts:
         if other.meeting_id == meeting.id and {p.id for p in other.parents} & set(parent_ids):
             raise CaseworkError("A contract from this meeting already includes that parent or carer.")
@@ -88,6 +96,7 @@ def update_contract(contract: Contract, parent_ids: list[int], duration_value: i
     _refuse_locked(contract)
     check_version(contract, version)
     contract.parents = _check_parties(contract.meeting, parent_ids)
+    _check_review_date(contract.meeting, review_date)
     contract.duration_value = duration_value
     contract.duration_unit = duration_unit
     contract.review_date = review_date

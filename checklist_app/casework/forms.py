@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     Field,
     HiddenField,
@@ -45,6 +43,8 @@ from checklist_app.casework.models import (
     Party,
 )
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.input_safety import DateField, OnOrAfter
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 YEAR_GROUPS = ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"]
@@ -244,7 +244,8 @@ class FigureForm(FlaskForm):
     """Attendance over a period."""
 
     period_start = DateField("Period from", validators=[InputRequired("Enter the start.")])
-    period_end = DateField("Period to", validators=[InputRequired("Enter the end.")])
+    period_end = DateField("Period to", validators=[InputRequired("Enter the end."), OnOrAfter(
+        "period_start", "The end of the period must be on or after its start.")])
     attendance_percent = DecimalField("Attendance (%)", places=1, validators=[
         InputRequired("Enter the attendance."),
         NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")])

@@ -151,6 +151,8 @@ def close_case(case: Case, reason: ClosureReason, rationale: str, closed_on: dat
     refuse_closed(case)
     if not rationale.strip():
         raise CaseworkError("Give the reason in words: it is put to the parents in writing (R10).")
+    if closed_on < case.opened_on:
+        raise CaseworkError(f"A case cannot close before it opened ({long_date(case.opened_on)}).")
     active = [c for c in case.contracts if c.status is ContractStatus.SIGNED]
     letter = None
     if active:

@@ -20,7 +20,7 @@ def staff_choices(school: School) -> list[tuple[int, str]]:
     """The school's staff (not governors or local-authority officers), to choose a lead professional."""
     users = db.session.scalars(select(User).join(Membership).where(
         Membership.school_id == school.id, Membership.role.not_in(NOT_STAFF),
-        User.active.is_(True)).order_by(User.name))
+        Membership.accepted.is_(True), User.active.is_(True)).order_by(User.name))
     return [(u.id, u.name) for u in users]
 
 

@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DecimalField,
     Field,
     IntegerField,
@@ -21,6 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from checklist_app.checklist_engine.schema import Definition, Item, ResponseType
 from checklist_app.formatting import summary
+from checklist_app.input_safety import DateField
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 
 class EraseForm(FlaskForm):

@@ -154,7 +154,8 @@ def to_ics(events: Iterable[FeedEvent], name: str, host: str) -> bytes:
         event.add("uid", f"{item.uid}@{host}")
         event.add("dtstamp", stamp)
         event.add("dtstart", item.on)
-        event.add("dtend", item.on + timedelta(days=1))
+        if item.on < date.max:  # a date stored out of range (31 December 9999) must not break it
+            event.add("dtend", item.on + timedelta(days=1))
         event.add("summary", item.summary)
         event.add("description", item.description)
         event.add("transp", "TRANSPARENT")

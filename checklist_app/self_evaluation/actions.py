@@ -45,7 +45,7 @@ def owner_choices(school_id: int) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(User.id, User.name).join(Membership, Membership.user_id == User.id)
         .where(Membership.school_id == school_id, Membership.role.not_in(NOT_STAFF),
-               User.active.is_(True)).order_by(User.name))
+               Membership.accepted.is_(True), User.active.is_(True)).order_by(User.name))
     return [(row.id, row.name) for row in rows]
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     Field,
     HiddenField,
     RadioField,
@@ -21,6 +19,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from checklist_app.checklist_engine.forms import build_form_class, choice_list, field_name
 from checklist_app.checklist_engine.schema import Definition, Item
+from checklist_app.input_safety import DateField
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.self_evaluation.models import ActionStatus
 from checklist_app.self_evaluation.terms import Season
 

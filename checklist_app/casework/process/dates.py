@@ -13,19 +13,25 @@ from checklist_app.casework.settings import CaseworkSettings
 
 
 def add_weeks(start: date, weeks: int) -> date:
-    """``start`` plus whole weeks (31 January + 3 weeks = 21 February)."""
-    return start + timedelta(weeks=weeks)
+    """``start`` plus whole weeks (31 January + 3 weeks = 21 February); stops at the calendar's end
+    (a date stored out of range, such as 31 December 9999, must not break a page)."""
+    return add_days(start, weeks * 7)
 
 
 def add_days(start: date, days: int) -> date:
-    """``start`` plus days."""
-    return start + timedelta(days=days)
+    """``start`` plus days, held within the calendar (date.min..date.max)."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later, or that month's last day (31 January + 1 month = 28/29 Feb)."""
     years, month_index = divmod(start.month - 1 + months, 12)
     year, month = start.year + years, month_index + 1
+    if not 1 <= year <= 9999:
+        return date.max if months > 0 else date.min
     return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
