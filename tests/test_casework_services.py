@@ -10,7 +10,7 @@ from sqlalchemy import select
 from checklist_app.audit.models import AuditEvent
 from checklist_app.casework import contract_services, letter_services, meeting_services, services
 from checklist_app.casework.letters import (
-    escape_markdown,
+    inert_value,
     letter_context,
     letter_templates,
     render_letter,
@@ -382,7 +382,8 @@ def test_every_letter_template_renders_with_the_merge_fields(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum])
     templates = letter_templates()
-    assert [t.step for t in templates.values()] == ["1", "2", "4", "5", "6", "7a", "7b", "8", "9"]
+    assert [t.step for t in templates.values()] == ["1", "2", "4", "5", "6", "7a", "7b", "8", "9",
+                                                   "10"]
     context = letter_context(case, mum, meeting, letter_date=date(2027, 1, 31),
                              step=LetterStep.NOTICE_TO_IMPROVE)
     assert context["letter"]["date"] == "31 January 2027"
@@ -395,7 +396,8 @@ def test_every_letter_template_renders_with_the_merge_fields(school, lead):
 
 
 def test_letter_values_cannot_add_markup(school, lead):
-    """Merge values are escaped for markdown: a name cannot add HTML, links or emphasis."""
+    """Merge values are made inert: a name cannot add HTML, links or emphasis, and ordinary values
+    (percentages, names with hyphens and ampersands) go in as they read, with no backslash."""
     case, (mum,) = family_case(school, lead)
     mum.first_name = "<script>alert(1)</script> *Bold* [link](http://x)"
     template = letter_templates()["attendance-improved"]
@@ -403,7 +405,8 @@ def test_letter_values_cannot_add_markup(school, lead):
     html = sanitise_markdown(body)
     assert "<script>" not in html and "<em>" not in html and "<a " not in html
     assert "&lt;script&gt;" in html and "*Bold*" in html
-    assert escape_markdown("- O'Brien & Co") == "\\- O'Brien &amp; Co"
+    assert inert_value("- O'Brien & Co") == "- O'Brien & Co"
+    assert inert_value("82.5%") == "82.5%" and inert_value("j_smith@example.org") == "j_smith@example.org"
 
 
 def test_figures_may_not_overlap_and_stage_is_stored(school, lead):

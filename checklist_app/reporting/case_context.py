@@ -13,6 +13,7 @@ from checklist_app.casework import services as casework
 from checklist_app.casework.enums import AttendeeKind, ContractStatus, LetterStatus, Party
 from checklist_app.casework.meeting_services import record_definition
 from checklist_app.casework.models import Case, Contract, Letter, Meeting
+from checklist_app.casework.process.merge import adjustments_of
 from checklist_app.checklist_engine.schema import Definition, ResponseType
 from checklist_app.formatting import long_date, long_datetime, summary
 from checklist_app.reporting.self_evaluation_context import report_header
@@ -145,7 +146,9 @@ def letter_values(letter: Letter) -> dict[str, Any]:
     return {"id": letter.id, "step": letter.step, "title": letter.title, "body": letter.body_markdown,
             "issued": letter.status is LetterStatus.ISSUED, "issued_on": letter.issued_on,
             "issued_by": letter.issued_by_name,
-            "recipient": letter.recipient.full_name if letter.recipient else ""}
+            "recipient": letter.recipient.full_name if letter.recipient else "",
+            "large_print": adjustments_of(
+                letter.recipient.reasonable_adjustments if letter.recipient else "").large_print}
 
 
 def letter_report(case: Case, letter: Letter, today: date) -> dict[str, Any]:

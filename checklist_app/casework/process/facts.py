@@ -8,7 +8,7 @@ session: reading from the database is the caller's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,15 +44,21 @@ class MeetingFact:
     review_date: date | None = None
     target_met: str | None = None
     decision: str | None = None
+    #: The parents the meeting was for; empty when it was for every parent (joint).
+    parent_ids: frozenset[int] = frozenset()
+    #: R26: when the parents were given a copy of the meeting's plan.
+    plan_shared_on: date | None = None
 
 
 @dataclass(frozen=True)
 class LetterFact:
-    """An issued letter."""
+    """An issued letter (``issued_on`` is the date on the letter)."""
 
     step: LetterStep
     issued_on: date
     meeting_id: int | None = None
+    #: The parent the letter was addressed to (None: not addressed to one parent).
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class ContractFact:
     review_date: date | None = None
     duration_value: int | None = None
     duration_unit: DurationUnit = DurationUnit.MONTHS
+    #: The parents who made the contract (empty: not known, treated as every parent).
+    parent_ids: frozenset[int] = frozenset()
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,9 @@ class ContactFact:
     method: ContactMethod
     made: bool
     with_social_worker: bool = False
+    #: R20: a discussion with the local authority's attendance officer.
+    with_attendance_officer: bool = False
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,20 +199,30 @@ def case_facts(opened_on: date, baseline: float, status: CaseStatus, has_social_
 
 
 def facts_of(case: Case) -> CaseFacts:
-    """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded)."""
+    """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded).
+
+    A meeting belongs to the parents among its attendees (none named: joint); a contract to the
+    parents who made it; a letter to its recipient; a contact to the parent it was with.
+    """
     return case_facts(
         case.opened_on, case.baseline_attendance, case.status, case.pupil.has_social_worker,
-        meetings=tuple(meeting_fact(
+        meetings=tuple(replace(meeting_fact(
             m.id, m.kind, m.meeting_date, m.outcome, m.parents_attended,
-            *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS))
+            *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS)),
+            parent_ids=frozenset(a.parent_id for a in m.attendees if a.parent_id),
+            plan_shared_on=getattr(m, "plan_shared_on", None))
             for m in case.meetings),
-        letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id) for x in case.letters
-                      if counts_as_issued(x.status, x.issued_on)),
-        contracts=tuple(contract_fact(
+        letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id, x.recipient_parent_id)
+                      for x in case.letters if counts_as_issued(x.status, x.issued_on)),
+        contracts=tuple(replace(contract_fact(
             c.id, c.status, c.meeting.meeting_date, c.signed_on, c.review_date, c.duration_value,
-            c.duration_unit) for c in case.contracts),
+            c.duration_unit), parent_ids=frozenset(p.id for p in c.parents), ended_on=c.ended_on)
+            for c in case.contracts),
         figures=tuple(FigureFact(x.period_start, x.period_end, x.attendance_percent,
                                  x.unauthorised_sessions, x.recorded_on) for x in case.figures),
-        contacts=tuple(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker)
+        contacts=tuple(replace(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker),
+                               parent_id=c.parent_id,
+                               with_attendance_officer=bool(getattr(c, "with_attendance_officer",
+                                                                    False)))
                        for c in case.contacts),
     )
