@@ -295,5 +295,5 @@ def test_monthly_reviews_for_contracts_of_three_months_or_more():
 def test_the_plan_copy_is_flagged_until_the_parents_have_it():
     held = meeting(1, date(2026, 12, 1), MeetingOutcome.HELD)
     assert [x.code for x in flag_rules.plan_copy_flags(facts(meetings=(held,)))] == ["plan-copy"]
-    given = meeting(1, date(2026, 12, 1), MeetingOutcome.HELD, plan_shared_on=date(2026, 12, 1))
+    given = meeting(1, date(2026, 12, 1), MeetingOutcome.HELD, plan_shared=True)
     assert flag_rules.plan_copy_flags(facts(meetings=(given,))) == []

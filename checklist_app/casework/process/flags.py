@@ -118,7 +118,7 @@ def plan_copy_flags(f: CaseFacts) -> list[Flag]:
     """R26: the parents get a copy of the plan made at each meeting that was held."""
     return [Flag("plan-copy", f"Give the parents a copy of the plan from the "
                  f"{m.kind.label.lower()} on {long_date(m.on)}", "R26")
-            for m in f.meetings if m.outcome is MeetingOutcome.HELD and m.plan_shared_on is None]
+            for m in f.meetings if m.outcome is MeetingOutcome.HELD and not m.plan_shared]
 
 
 #: Stages where the process has escalated: rising attendance is noted, never shown as "good".

@@ -58,3 +58,12 @@ def as_of(f: CaseFacts, day: date) -> CaseFacts:
         figures=tuple(x for x in f.figures if (x.recorded_on or x.period_end) <= day),
         contacts=tuple(c for c in f.contacts if c.on <= day),
     )
+
+
+def whole_case(f: CaseFacts) -> CaseFacts:
+    """The facts without who each meeting and contract was made with (the dashboard's light facts).
+
+    The stage, next step and flags of a whole case never read these, so dropping them changes none.
+    """
+    return replace(f, meetings=tuple(replace(m, parent_ids=frozenset()) for m in f.meetings),
+                   contracts=tuple(replace(c, parent_ids=frozenset()) for c in f.contracts))
