@@ -297,3 +297,19 @@ def test_the_plan_copy_is_flagged_until_the_parents_have_it():
     assert [x.code for x in flag_rules.plan_copy_flags(facts(meetings=(held,)))] == ["plan-copy"]
     given = meeting(1, date(2026, 12, 1), MeetingOutcome.HELD, plan_shared=True)
     assert flag_rules.plan_copy_flags(facts(meetings=(given,))) == []
+
+
+def test_the_meeting_s_plan_becomes_the_contract_s_agreements():
+    from checklist_app.casework.enums import Party
+    from checklist_app.casework.process import plan
+
+    answers = {"parents-agree-to": {"value": "- Phone by 8:30 on any absence\n\n2. Bed by 9pm"},
+               "school-agrees-to": {"value": "Daily check-in"},
+               "young-person-agrees-to": {"value": ""}, "review-date": {"value": "2027-02-05"}}
+    assert plan.plan_agreements(answers) == [
+        (Party.PARENT, "Phone by 8:30 on any absence"), (Party.PARENT, "Bed by 9pm"),
+        (Party.SCHOOL, "Daily check-in")]
+    assert plan.plan_sections(answers) == [
+        ("Parent or carer agrees to", ["Phone by 8:30 on any absence", "Bed by 9pm"]),
+        ("School agrees to", ["Daily check-in"])]
+    assert plan.plan_agreements({}) == []
