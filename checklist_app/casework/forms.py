@@ -140,7 +140,7 @@ class CloseCaseForm(FlaskForm):
     reason = RadioField("Reason for closing",
                         coerce=coerce_to(ClosureReason), choices=enum_choices(ClosureReason),
                         validators=[InputRequired("Choose a reason.")])
-    rationale = TextAreaField("Rationale", description="Put to the parents in writing (R10).",
+    rationale = TextAreaField("Rationale", description="Put to the parents in writing.",
                               validators=[DataRequired(REQUIRED), Length(max=5000)])
     closed_on = DateField("Closed on", validators=[InputRequired("Enter the date.")])
     letter_id = SelectField("Letter telling the parents (needed when a contract is in force)",
@@ -156,7 +156,7 @@ class MeetingForm(FlaskForm):
     start_time = TimeField("Time", validators=[Optional()])
     location = StringField("Location", validators=[DataRequired(REQUIRED), Length(max=200)])
     alternative_offered = StringField("Alternative offered", description="For example: by telephone "
-                                      "or online (R11).", validators=[Length(max=300)])
+                                      "or online.", validators=[Length(max=300)])
     parent_ids = CheckboxesField("Parents or carers invited", coerce=int)
 
 
@@ -194,7 +194,7 @@ class ContractForm(FlaskForm):
                                  description="Parents or carers present at the meeting: one, or "
                                  "jointly. Separated parents may have separate contracts.")
     duration_value = IntegerField("Expected duration", validators=[
-        InputRequired("State how long the contract is expected to run (R8)."),
+        InputRequired("State how long the contract is expected to run."),
         NumberRange(min=1, max=104, message="Enter a whole number from 1 to 104.")])
     duration_unit = RadioField("Unit", coerce=coerce_to(DurationUnit), choices=enum_choices(DurationUnit),
                                default="months")
@@ -263,7 +263,7 @@ class ContactForm(FlaskForm):
     method = SelectField("How", coerce=coerce_to(ContactMethod), choices=enum_choices(ContactMethod))
     with_whom = StringField("With whom", validators=[DataRequired(REQUIRED), Length(max=200)])
     parent_id = SelectField("Parent or carer (if one)", coerce=_optional_int, validators=[Optional()])
-    with_social_worker = BooleanField("This told the pupil's social worker about absence (R23)")
+    with_social_worker = BooleanField("This told the pupil's social worker about absence")
     made = RadioField("Was contact made?", choices=choice_list([("made", "Contact made"),
                                                     ("attempted", "Attempted, no contact")]),
                       validators=[InputRequired("Say whether contact was made.")])
@@ -284,5 +284,6 @@ class LetterForm(FlaskForm):
     """Editing a draft letter (R24)."""
 
     body = TextAreaField("Letter text (markdown)", validators=[DataRequired(REQUIRED),
-                                                               Length(max=50_000)])
+                                                               Length(max=50_000)],
+                         render_kw={"rows": 30})
     version = HiddenField()
