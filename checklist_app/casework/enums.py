@@ -141,12 +141,14 @@ class MeetingOutcome(Labelled):
     HELD = "held"
     NOT_ATTENDED = "not-attended"
     REARRANGED = "rearranged"
+    #: Arranged by mistake or no longer needed; kept with its reason, ignored by the rules.
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
         return {"scheduled": "Scheduled", "held": "Held",
                 "not-attended": "Parents did not attend",
-                "rearranged": "Rearranged with notice"}[self.value]
+                "rearranged": "Rearranged with notice", "cancelled": "Cancelled"}[self.value]
 
 
 class AttendeeKind(Labelled):

@@ -73,7 +73,8 @@ def record_facts(case_ids: Select[Any], *, contacts: bool = True) -> RecordFacts
     for case_id, *row in db.session.execute(
             select(Meeting.case_id, Meeting.id, Meeting.kind, Meeting.meeting_date, Meeting.outcome,
                    Meeting.parents_attended, *answers)
-            .where(Meeting.case_id.in_(chosen)).order_by(Meeting.meeting_date, Meeting.id)):
+            .where(Meeting.case_id.in_(chosen), Meeting.outcome != MeetingOutcome.CANCELLED)
+            .order_by(Meeting.meeting_date, Meeting.id)):
         found["meetings"][case_id].append(meeting_fact(*row))
     for case_id, *row in db.session.execute(  # the SQL form of counts_as_issued
             select(Letter.case_id, Letter.step, Letter.issued_on, Letter.meeting_id,

@@ -51,7 +51,8 @@ def support_offered(case: Case, parent_id: int | None = None) -> list[str]:
     """
     offered: list[str] = []
     for meeting in case.meetings:
-        if meeting.outcome in (MeetingOutcome.REARRANGED, MeetingOutcome.SCHEDULED):
+        if meeting.outcome in (MeetingOutcome.REARRANGED, MeetingOutcome.SCHEDULED,
+                               MeetingOutcome.CANCELLED):
             continue
         if not concerns(frozenset(a.parent_id for a in meeting.attendees if a.parent_id),
                         parent_id):

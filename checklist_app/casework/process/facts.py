@@ -209,7 +209,8 @@ def case_facts(opened_on: date, baseline: float, status: CaseStatus, has_social_
 def facts_of(case: Case) -> CaseFacts:
     """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded).
 
-    A meeting belongs to the parents among its attendees (none named: joint); a contract to the
+    Cancelled meetings are left out. A meeting belongs to the parents among its attendees (none
+    named: joint); a contract to the
     parents who made it; a letter to its recipient; a contact to the parent it was with.
     """
     return case_facts(
@@ -219,7 +220,7 @@ def facts_of(case: Case) -> CaseFacts:
             *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS),
             ((m.record_answers or {}).get(PLAN_SHARED_ANSWER) or {}).get("status")),
             parent_ids=frozenset(a.parent_id for a in m.attendees if a.parent_id))
-            for m in case.meetings),
+            for m in case.meetings if m.outcome is not MeetingOutcome.CANCELLED),
         letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id, x.recipient_parent_id)
                       for x in case.letters if counts_as_issued(x.status, x.issued_on)),
         contracts=tuple(replace(contract_fact(
