@@ -32,6 +32,7 @@ from checklist_app.casework.models import (
     DurationUnit,
     Letter,
     LetterStatus,
+    LetterStep,
     Meeting,
     MeetingKind,
     MeetingOutcome,
@@ -46,13 +47,17 @@ from checklist_app.checklist_engine.registry import registry
 
 CHECKLIST_KEY = "attendance-contract-checklist"
 DEFINITION_KEYS = (CHECKLIST_KEY, "attendance-meeting", "attendance-review-meeting")
-LETTERS = {"1": ("contract-meeting-invite", "Attendance contract meeting – initial invite"),
-           "2": ("contract-meeting-second-invite", "Attendance contract meeting – second invite"),
-           "4": ("contract-outcome", "Attendance contract outcome letter"),
-           "5": ("failed-to-attend", "Failed to attend attendance contract meeting"),
-           "6": ("attendance-improved", "Attendance improved after attendance contract"),
-           "7a": ("review-meeting-invite", "Attendance contract review meeting invite – parent or "
-                  "carer engaging")}
+#: The letters the generated cases issue: step -> (template key, title).
+LETTERS = {
+    LetterStep.INVITE: ("contract-meeting-invite", "Attendance contract meeting – initial invite"),
+    LetterStep.SECOND_INVITE: ("contract-meeting-second-invite",
+                               "Attendance contract meeting – second invite"),
+    LetterStep.OUTCOME: ("contract-outcome", "Attendance contract outcome letter"),
+    LetterStep.FAILED_TO_ATTEND: ("failed-to-attend", "Failed to attend attendance contract meeting"),
+    LetterStep.IMPROVED: ("attendance-improved", "Attendance improved after attendance contract"),
+    LetterStep.REVIEW_INVITE: ("review-meeting-invite", "Attendance contract review meeting invite – "
+                               "parent or carer engaging"),
+}
 PATHS = ("contract", "no-show", "invited")
 
 
@@ -137,7 +142,7 @@ def add_meeting(ctx: Ctx, case: int, kind: MeetingKind, on: date, outcome: Meeti
     return meeting, attendees
 
 
-def add_letter(ctx: Ctx, case: int, step: str, parent: tuple[int, str], pupil: str,
+def add_letter(ctx: Ctx, case: int, step: LetterStep, parent: tuple[int, str], pupil: str,
             meeting: int | None, issued: date | None, lead: str) -> int:
     key, title = LETTERS[step]
     letter = ctx.w.add(Letter, school_id=ctx.school_id, case_id=case, step=step, key=key, title=title,

@@ -21,6 +21,7 @@ from checklist_app.casework.models import (
     ClosureReason,
     Contract,
     ContractStatus,
+    LetterStep,
     MeetingKind,
     MeetingOutcome,
     Stage,
@@ -46,27 +47,29 @@ def contract_path(ctx: Ctx, closed: bool, cycles: int, lead: tuple[int, str],
     first = opened + 14 * DAY
     meeting = add_meeting(ctx, case, MeetingKind.CONTRACT, first, MeetingOutcome.HELD, family,
                        pupil_name, lead)
-    letter = add_letter(ctx, case, "1", family[0], pupil_name, meeting[0], opened + DAY, lead[1])
+    letter = add_letter(ctx, case, LetterStep.INVITE, family[0], pupil_name, meeting[0],
+                        opened + DAY, lead[1])
     contract, agreements = add_contract(ctx, case, meeting, first, 1, None, None)
-    add_letter(ctx, case, "4", family[0], pupil_name, meeting[0], first, lead[1])
+    add_letter(ctx, case, LetterStep.OUTCOME, family[0], pupil_name, meeting[0], first, lead[1])
     contracts = [contract]
     for k in range(1, cycles + 1):
         on = first + timedelta(weeks=6 * k)
         meeting = add_meeting(ctx, case, MeetingKind.REVIEW, on, MeetingOutcome.HELD, family,
                            pupil_name, lead)
-        letter = add_letter(ctx, case, "7a", family[0], pupil_name, meeting[0], on - 14 * DAY, lead[1])
+        letter = add_letter(ctx, case, LetterStep.REVIEW_INVITE, family[0], pupil_name, meeting[0],
+                            on - 14 * DAY, lead[1])
         contract, agreements = add_contract(ctx, case, meeting, on, k + 1, contract,
                                          [list(a) for a in agreements])
         contracts.append(contract)
     for old in contracts[:-1]:
         ctx.w.update(Contract, old, status=ContractStatus.SUPERSEDED)
     if closed:
-        improved = add_letter(ctx, case, "6", family[0], pupil_name, None, end, lead[1])
+        improved = add_letter(ctx, case, LetterStep.IMPROVED, family[0], pupil_name, None, end, lead[1])
         ctx.w.update(Contract, contracts[-1], status=ContractStatus.ENDED, ended_on=end,
                      end_reason="attendance-improved", end_letter_id=improved,
                      end_rationale="Attendance has risen well above the level at the start.")
     elif cycles > 2 or rng.random() < 0.3:
-        add_letter(ctx, case, "7a", family[0], pupil_name, None, None, lead[1])
+        add_letter(ctx, case, LetterStep.REVIEW_INVITE, family[0], pupil_name, None, None, lead[1])
     add_figures_and_contacts(ctx, case, opened, end, baseline, 3 + 3 * cycles, family[0], lead[1])
     return {"busy_case_id": case, "busy_pupil_id": pupil, "contract_id": contracts[-1],
             "meeting_id": meeting[0], "letter_id": letter}
@@ -85,13 +88,13 @@ def no_show_path(ctx: Ctx, closed: bool, cycles: int, lead: tuple[int, str],
                               ClosureReason.ALTERNATIVE_PLAN if closed else None, share=0.4)
     missed = add_meeting(ctx, case, MeetingKind.CONTRACT, first, MeetingOutcome.NOT_ATTENDED, family,
                       pupil_name, lead)
-    letter = add_letter(ctx, case, "1", family[0], pupil_name, missed[0], opened + DAY, lead[1])
+    letter = add_letter(ctx, case, LetterStep.INVITE, family[0], pupil_name, missed[0], opened + DAY, lead[1])
     again = add_meeting(ctx, case, MeetingKind.CONTRACT, second, MeetingOutcome.NOT_ATTENDED, family,
                      pupil_name, lead)
-    add_letter(ctx, case, "2", family[0], pupil_name, again[0], first + DAY, lead[1])
+    add_letter(ctx, case, LetterStep.SECOND_INVITE, family[0], pupil_name, again[0], first + DAY, lead[1])
     professionals = add_meeting(ctx, case, MeetingKind.PROFESSIONALS, second + 7 * DAY,
                              MeetingOutcome.HELD, family, pupil_name, lead)
-    add_letter(ctx, case, "5", family[0], pupil_name, None, second + 3 * DAY, lead[1])
+    add_letter(ctx, case, LetterStep.FAILED_TO_ATTEND, family[0], pupil_name, None, second + 3 * DAY, lead[1])
     add_figures_and_contacts(ctx, case, opened, end, baseline, 6, family[0], lead[1])
     return {"busy_case_id": case, "busy_pupil_id": pupil, "contract_id": 0,
             "meeting_id": professionals[0], "letter_id": letter}
@@ -109,7 +112,7 @@ def invited_path(ctx: Ctx, closed: bool, cycles: int, lead: tuple[int, str],
     outcome = MeetingOutcome.REARRANGED if closed else MeetingOutcome.SCHEDULED
     meeting = add_meeting(ctx, case, MeetingKind.CONTRACT, opened + 14 * DAY, outcome, family,
                        pupil_name, lead)
-    letter = add_letter(ctx, case, "1", family[0], pupil_name, meeting[0], opened, lead[1])
+    letter = add_letter(ctx, case, LetterStep.INVITE, family[0], pupil_name, meeting[0], opened, lead[1])
     add_figures_and_contacts(ctx, case, opened, end, baseline, 2, family[0], lead[1])
     return {"busy_case_id": case, "busy_pupil_id": pupil, "contract_id": 0,
             "meeting_id": meeting[0], "letter_id": letter}

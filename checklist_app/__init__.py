@@ -9,8 +9,10 @@ from flask import Flask, g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
 from checklist_app import config as app_config
+from checklist_app.concurrency import Conflict
 from checklist_app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -54,17 +56,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from checklist_app.audit.views import bp as audit_bp
-    from checklist_app.auth.staff import bp as staff_bp
-    from checklist_app.auth.views import bp as auth_bp
-    from checklist_app.casework.views import bp as casework_bp
-    from checklist_app.data_protection.views import bp as data_protection_bp
-    from checklist_app.definitions.views import bp as definitions_bp
-    from checklist_app.home.views import bp as home_bp
-    from checklist_app.reporting.calendar_views import feeds as calendar_feed_bp
-    from checklist_app.reporting.views import bp as reporting_bp
-    from checklist_app.self_evaluation.views import bp as self_evaluation_bp
+    """One blueprint per feature, each from its ``<feature>.blueprint`` module."""
+    from checklist_app.audit.blueprint import bp as audit_bp
+    from checklist_app.auth.blueprint import bp as auth_bp
+    from checklist_app.auth.blueprint import staff as staff_bp
+    from checklist_app.casework.blueprint import bp as casework_bp
+    from checklist_app.data_protection.blueprint import bp as data_protection_bp
+    from checklist_app.definitions.blueprint import bp as definitions_bp
+    from checklist_app.home.blueprint import bp as home_bp
+    from checklist_app.reporting.blueprint import bp as reporting_bp
+    from checklist_app.reporting.blueprint import feeds as calendar_feed_bp
+    from checklist_app.self_evaluation.blueprint import bp as self_evaluation_bp
 
     for blueprint in (auth_bp, staff_bp, home_bp, definitions_bp, audit_bp, data_protection_bp,
                       self_evaluation_bp, casework_bp, reporting_bp, calendar_feed_bp):
@@ -105,6 +107,15 @@ def register_error_handlers(app: Flask) -> None:
     for status, (title, message) in messages.items():
         app.register_error_handler(
             status, lambda _e, s=status, t=title, m=message: render_error(s, t, m))
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(Conflict)
+    def stale_data(_error: Exception):
+        # Someone saved the record between our read and our write: undo the whole request.
+        db.session.rollback()
+        return render_error(409, "Someone else saved this first",
+                            "Your changes have not been saved, so nothing was overwritten. Please "
+                            "go back, reload the page to see the saved version, and try again.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):

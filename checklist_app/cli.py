@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from checklist_app import clock
 from checklist_app.auth.models import Role, School
 from checklist_app.auth.services import AccountError, create_school, create_user, find_user
 from checklist_app.extensions import db
@@ -76,7 +77,7 @@ def quickstart(no_serve: bool, port: int) -> None:
     else:
         click.echo(f"Demo administrator {DEMO_ADMIN_EMAIL} already exists; use the password shown "
                    "the first time, or 'checklist-app users set-password'.")
-    demo.load_demo_data(school, report=click.echo)
+    demo.load_demo_data(school, clock.today(), report=click.echo)
     db.session.commit()
     if not no_serve:
         click.echo(f"Serving on http://127.0.0.1:{port} (press Ctrl+C to stop).")

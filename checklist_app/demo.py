@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from checklist_app.auth.models import School
 
@@ -21,12 +22,13 @@ def load_definitions(report: Report) -> None:
         report(f"Refused: {problem}")
 
 
-def load_demo_data(school: School, report: Report) -> None:
-    """Add the demo school's example records once."""
+def load_demo_data(school: School, today: date, report: Report) -> None:
+    """Add the demo school's example records once, casework dated back from ``today``; the caller
+    commits."""
     from checklist_app.self_evaluation.demo import load_demo as load_self_evaluation_demo
 
     load_self_evaluation_demo(school, report)
     from checklist_app.casework.demo import load_demo as load_casework_demo
 
-    load_casework_demo(school, report)
+    load_casework_demo(school, today, report)
     report(f"Demo data ready for {school.name}.")

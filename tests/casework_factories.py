@@ -1,4 +1,5 @@
-"""Factories for casework tests: pupils, parents, cases and a contract meeting the parents attended."""
+"""Casework test data built on the shared factories: families, cases and a contract meeting the
+parents attended, a draft or signed contract."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import itertools
 from datetime import date, time, timedelta
 from typing import Any
 
-from checklist_app.casework import contract_services, meeting_services
+from checklist_app.casework import contract_operations, meeting_operations
 from checklist_app.casework.models import (
     AttendeeKind,
     Case,
@@ -17,42 +18,26 @@ from checklist_app.casework.models import (
     Party,
     Pupil,
 )
-from checklist_app.checklist_engine.pinning import pin
-from checklist_app.checklist_engine.registry import registry
 from checklist_app.extensions import db
+from tests.factories import CaseFactory, ParentFactory, PupilFactory
 
 _n = itertools.count(1)
 
 
 def make_pupil(school, first: str = "Zoë", last: str = "Adeyemi", **extra: Any) -> Pupil:
-    """A pupil of ``school``."""
-    pupil = Pupil(school_id=school.id, first_name=first, last_name=f"{last}", year_group="Year 8",
-                  date_of_birth=date(2013, 1, 31), **extra)
-    db.session.add(pupil)
-    db.session.flush()
-    return pupil
+    """:class:`PupilFactory` for ``school`` with the names given positionally."""
+    return PupilFactory(school=school, first_name=first, last_name=last, **extra)
 
 
 def make_parent(pupil: Pupil, first: str = "Funmi", last: str = "Adeyemi", **extra: Any) -> Parent:
-    """A parent or carer of ``pupil``."""
-    values = {"title": "Ms", "relationship_to_pupil": "Mother", "address": "1 Elm Road\nOakfield",
-              "postcode": "OK1 2AB", **extra}
-    parent = Parent(school_id=pupil.school_id, pupil_id=pupil.id, first_name=first, last_name=last,
-                    **values)
-    db.session.add(parent)
-    db.session.flush()
-    return parent
+    """:class:`ParentFactory` for ``pupil`` with the names given positionally."""
+    return ParentFactory(pupil=pupil, first_name=first, last_name=last, **extra)
 
 
 def make_case(pupil: Pupil, lead=None, baseline: float = 80.0,
               opened_on: date = date(2027, 1, 4)) -> Case:
-    """An open case with the contract checklist pinned."""
-    definition = registry().newest_published("attendance-contract-checklist")
-    case = Case(school_id=pupil.school_id, pupil=pupil, lead_user_id=lead.id if lead else None,
-                chair_name="Mrs Helen Carter", baseline_attendance=baseline,
-                reason_for_concern="Persistent absence", opened_on=opened_on,
-                checklist_snapshot=pin(definition), checklist_answers={})
-    db.session.add(case)
+    """:class:`CaseFactory`: an open case with the contract checklist pinned (committed)."""
+    case = CaseFactory(pupil=pupil, lead=lead, baseline_attendance=baseline, opened_on=opened_on)
     db.session.commit()
     return case
 
@@ -75,7 +60,7 @@ def held_meeting(case: Case, parents: list[Parent], on: date = date(2027, 1, 15)
                  kind: MeetingKind = MeetingKind.CONTRACT, present_parents: bool = True,
                  staff: str = "Alex Morgan", answers: dict | None = None):
     """A meeting scheduled a fortnight ahead and recorded as held (or not attended)."""
-    meeting = meeting_services.schedule_meeting(
+    meeting = meeting_operations.schedule_meeting(
         case, kind, on, time(9, 0), "Room 2", "By telephone", [p.id for p in parents],
         scheduled_on=on - timedelta(days=14), lead_name=staff)
     present = {a.id for a in meeting.attendees if present_parents or a.kind is not AttendeeKind.PARENT}
@@ -84,19 +69,21 @@ def held_meeting(case: Case, parents: list[Parent], on: date = date(2027, 1, 15)
     record = {**RECORD, "review-date": {"value": (on + timedelta(weeks=3)).isoformat()}}
     if kind is MeetingKind.REVIEW:
         record.update({"target-met": {"value": "some-improvement"}, "decision": {"value": "new-plan"}})
-    problems = meeting_services.record_meeting(meeting, outcome, present,
+    problems = meeting_operations.record_meeting(meeting, outcome, present,
                                                answers if answers is not None else record, "",
                                                meeting.version)
     assert problems == {}
+    db.session.commit()  # the test is the caller: it commits once, as a view would
     return meeting
 
 
 def draft_contract(meeting, parents: list[Parent], months: int | None = 3):
     """A draft contract with one agreement per party."""
-    contract = contract_services.create_contract(meeting, [p.id for p in parents], months,
+    contract = contract_operations.create_contract(meeting, [p.id for p in parents], months,
                                                  DurationUnit.MONTHS, None)
     for party in Party:
-        contract_services.add_agreement(contract, party, f"{party.value} agrees", "Owner", None)
+        contract_operations.add_agreement(contract, party, f"{party.value} agrees", "Owner", None)
+    db.session.commit()
     return contract
 
 
@@ -105,5 +92,6 @@ def signed_contract(meeting, parents: list[Parent]):
     contract = draft_contract(meeting, parents)
     for attendee in meeting.attendees:
         if attendee.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF) and attendee.present:
-            contract_services.sign_contract(contract, attendee.id, meeting.meeting_date)
+            contract_operations.sign_contract(contract, attendee.id, meeting.meeting_date)
+    db.session.commit()
     return contract

@@ -12,7 +12,7 @@ from checklist_app.casework.models import AttendeeKind
 from checklist_app.extensions import db
 from checklist_app.self_evaluation import services
 from checklist_app.self_evaluation.models import ActionStatus, CheckpointAnswer
-from tests.factories import make_school, make_user
+from tests.factories import SchoolFactory, UserFactory
 from tests.self_evaluation_factories import make_action, make_evaluation
 
 PROMPTS = ("where_now", "next_steps", "impact")
@@ -60,7 +60,7 @@ def filled_evaluation(school, term: str = "2026-27-autumn", words: int = 40, rat
 
 def people_and_plan(school, evaluation):
     """Staff with accented names and a plan: one overdue, one future, one done action."""
-    owner = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    owner = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     overdue = make_action(evaluation, text="Ring every family on the first day of absence",
                           review=PAST, owner=owner)
     future = make_action(evaluation, text="Train Siân's team on the new codes", review=FUTURE,
@@ -73,8 +73,8 @@ def people_and_plan(school, evaluation):
 
 def school_with_leader(name: str = "St Siân's Primary School"):
     """A school and a senior leader."""
-    school = make_school(name)
-    leader = make_user(school, Role.SENIOR_LEADER, name="Zoë Ó Briain")
+    school = SchoolFactory(name=name)
+    leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Zoë Ó Briain")
     db.session.commit()
     return school, leader
 
@@ -86,8 +86,8 @@ def casework_story(school, lead, *, sign_all: bool = False):
     agreement done and one not applicable, some signatures, figures, a contact and the checklist."""
     from datetime import datetime
 
-    from checklist_app.casework import contract_services
-    from checklist_app.casework import services as casework
+    from checklist_app.casework import contract_operations
+    from checklist_app.casework import operations as casework
     from checklist_app.casework.models import AgreementStatus, ContactMethod, Party
     from tests.casework_factories import held_meeting, make_case, make_parent, make_pupil
 
@@ -100,8 +100,8 @@ def casework_story(school, lead, *, sign_all: bool = False):
                       postcode="EL9 9ZZ", lives_with_pupil=False)
     case = make_case(pupil, lead)
     meeting = held_meeting(case, [mum, dad], on=date(2027, 1, 15), staff=lead.name)
-    contract = contract_services.create_contract(meeting, [mum.id, dad.id], 3,
-                                                 contract_services.DurationUnit.MONTHS,
+    contract = contract_operations.create_contract(meeting, [mum.id, dad.id], 3,
+                                                 contract_operations.DurationUnit.MONTHS,
                                                  date(2027, 2, 5))
     agreements = {
         "parent": ("Make sure Zoë is at the gate by 8:40 every morning", "Siân Ó Briain",
@@ -111,20 +111,20 @@ def casework_story(school, lead, *, sign_all: bool = False):
         "agency": ("Early Help worker to visit fortnightly", "Early Help", None),
     }
     for party, (text, owner, due) in agreements.items():
-        contract_services.add_agreement(contract, Party(party), text, owner, due)
-    done = contract_services.add_agreement(contract, Party.SCHOOL, "Send the uniform grant form",
+        contract_operations.add_agreement(contract, Party(party), text, owner, due)
+    done = contract_operations.add_agreement(contract, Party.SCHOOL, "Send the uniform grant form",
                                            "Office", date(2027, 1, 20))
-    dropped = contract_services.add_agreement(contract, Party.PARENT, "Walk to school with a neighbour",
+    dropped = contract_operations.add_agreement(contract, Party.PARENT, "Walk to school with a neighbour",
                                               "Łukasz Kowalski", None)
     done.status, dropped.status = AgreementStatus.DONE, AgreementStatus.NOT_APPLICABLE
     db.session.commit()
     signers = [a for a in meeting.attendees
                if a.present and a.kind in (AttendeeKind.PARENT, AttendeeKind.STAFF)]
     for attendee in signers if sign_all else signers[:1]:
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 15))
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 15))
     casework.add_figure(case, {"period_start": date(2027, 1, 4), "period_end": date(2027, 1, 29),
                                "attendance_percent": 86.5, "unauthorised_sessions": 3,
-                               "notes": "Two days' illness, phoned in."})
+                               "notes": "Two days' illness, phoned in."}, date(2027, 1, 29))
     casework.add_contact(case, {"occurred_at": datetime(2027, 1, 8, 9, 30),
                                 "method": ContactMethod.PHONE, "with_whom": "Siân Ó Briain",
                                 "made": True, "outcome": "Agreed to come to the meeting."},

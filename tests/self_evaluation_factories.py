@@ -16,6 +16,7 @@ from checklist_app.self_evaluation.models import (
     SelfEvaluation,
 )
 from checklist_app.self_evaluation.terms import Term
+from tests.factories import SelfEvaluationFactory
 
 FIRST = "sa-01-read-guidance"
 RATING = "sa_01_read_guidance__rating"
@@ -29,8 +30,7 @@ def this_term() -> Term:
 def make_evaluation(school: School, term: Term | str | None = None, user: User | None = None) \
         -> SelfEvaluation:
     """A draft self-evaluation on the newest edition."""
-    term = Term.parse(term) if isinstance(term, str) else (term or this_term())
-    evaluation = services.create(school, term, user, services.newest_edition())
+    evaluation = SelfEvaluationFactory(school=school, term=term or this_term(), user=user)
     db.session.commit()
     return evaluation
 

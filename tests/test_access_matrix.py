@@ -11,11 +11,11 @@ from datetime import date, timedelta
 import pytest
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
 
 pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
@@ -29,7 +29,7 @@ SHARED_PARAMS = {"item_id": FIRST, "key": "school-attendance-self-evaluation", "
 
 def _world(school) -> dict[str, int]:
     """One of everything a route can name, in ``school``."""
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     evaluation = make_evaluation(school)
     rate(evaluation)
     action = make_action(evaluation)
@@ -41,7 +41,7 @@ def _world(school) -> dict[str, int]:
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], date.today() - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None)
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, date.today())
     db.session.commit()
     return {"evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
@@ -85,7 +85,7 @@ def test_every_route_has_an_access_rule(app):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(app, client):
-    ids = _world(make_school())
+    ids = _world(SchoolFactory())
     wrong = []
     for rule, view, method in _routes(app):
         if getattr(view, "is_public", False):
@@ -98,9 +98,9 @@ def test_anonymous_visitors_are_sent_to_log_in(app, client):
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_role_matrix_with_this_and_another_schools_records(app, client, role):
-    ours, theirs = make_school("Ours"), make_school("Theirs")
+    ours, theirs = SchoolFactory(name="Ours"), SchoolFactory(name="Theirs")
     own_ids, other_ids = _world(ours), _world(theirs)
-    user = make_user(ours, role)
+    user = UserFactory(school=ours, role=role)
     db.session.commit()
     login(client, user)
     wrong: list[str] = []

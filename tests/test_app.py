@@ -57,6 +57,7 @@ def test_request_size_limit(client, app):
     assert response.status_code == 413
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(app):
     from sqlalchemy import text
 

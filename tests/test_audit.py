@@ -8,7 +8,7 @@ from checklist_app.audit.models import AuditEvent
 from checklist_app.audit.services import labelled
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 
 def _events(record_type: str) -> list[AuditEvent]:
@@ -17,7 +17,7 @@ def _events(record_type: str) -> list[AuditEvent]:
 
 
 def test_create_update_delete_are_recorded_with_before_and_after(app):
-    school = make_school("Old name")
+    school = SchoolFactory(name="Old name")
     db.session.commit()
     school.name = "New name"
     db.session.commit()
@@ -32,7 +32,7 @@ def test_create_update_delete_are_recorded_with_before_and_after(app):
 
 
 def test_password_changes_are_recorded_without_the_hash(app):
-    user = make_user(make_school())
+    user = UserFactory(school=SchoolFactory())
     db.session.commit()
     user.set_password("another long password")
     db.session.commit()
@@ -42,7 +42,7 @@ def test_password_changes_are_recorded_without_the_hash(app):
 
 
 def test_labelled_steps_carry_their_name_and_reason(app):
-    school = make_school()
+    school = SchoolFactory()
     db.session.commit()
     school.local_authority = "Kent"
     with labelled(db.session, "finalise", "End of term"):
@@ -53,14 +53,14 @@ def test_labelled_steps_carry_their_name_and_reason(app):
 
 
 def test_rolled_back_changes_leave_no_event(app):
-    make_school("Never saved")
+    SchoolFactory(name="Never saved")
     db.session.rollback()
     assert _events("School") == []
 
 
 def test_admin_searches_their_school_only(app, client):
-    school, other = make_school("Oak"), make_school("Elm")
-    admin = make_user(school, Role.ADMIN, name="Ada Admin")
+    school, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm")
+    admin = UserFactory(school=school, role=Role.ADMIN, name="Ada Admin")
     db.session.commit()
     school.phone = "01234 000000"
     other.phone = "09999 999999"
@@ -72,8 +72,8 @@ def test_admin_searches_their_school_only(app, client):
 
 
 def test_only_admins_see_the_audit_trail(app, client):
-    school = make_school()
-    lead = make_user(school, Role.SENIOR_LEADER)
+    school = SchoolFactory()
+    lead = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, lead)
     assert client.get("/audit/").status_code == 403

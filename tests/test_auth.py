@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from tests.conftest import make_app
-from tests.factories import PASSWORD, login, make_school, make_user
-
-
-@pytest.fixture
-def school(app):
-    return make_school("Oak Primary")
+from tests.factories import PASSWORD, SchoolFactory, UserFactory, login
 
 
 def test_pages_need_log_in(client):
@@ -22,7 +15,7 @@ def test_pages_need_log_in(client):
 
 
 def test_log_in_and_out(client, school):
-    user = make_user(school, Role.STAFF, name="Sam Patel")
+    user = UserFactory(school=school, role=Role.STAFF, name="Sam Patel")
     db.session.commit()
     response = login(client, user)
     assert response.status_code == 302
@@ -33,7 +26,7 @@ def test_log_in_and_out(client, school):
 
 
 def test_wrong_password_says_so_without_saying_which(client, school):
-    user = make_user(school)
+    user = UserFactory(school=school)
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": "wrong password"})
     assert response.status_code == 400
@@ -42,14 +35,14 @@ def test_wrong_password_says_so_without_saying_which(client, school):
 
 
 def test_email_is_matched_without_case(client, school):
-    make_user(school, email="Mixed.Case@example.org")
+    UserFactory(school=school, email="Mixed.Case@example.org")
     db.session.commit()
     response = client.post("/login", data={"email": "MIXED.case@EXAMPLE.org", "password": PASSWORD})
     assert response.status_code == 302
 
 
 def test_deactivating_a_user_ends_access_at_once(client, school):
-    user = make_user(school)
+    user = UserFactory(school=school)
     db.session.commit()
     login(client, user)
     assert client.get("/").status_code == 200
@@ -59,7 +52,7 @@ def test_deactivating_a_user_ends_access_at_once(client, school):
 
 
 def test_next_only_redirects_within_the_site(client, school):
-    user = make_user(school)
+    user = UserFactory(school=school)
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD,
                                            "next": "https://evil.example/"})
@@ -85,8 +78,8 @@ def test_user_without_a_school_is_refused(client, app):
 
 
 def test_school_switcher_only_offers_own_schools(client, app):
-    oak, elm, other = make_school("Oak"), make_school("Elm"), make_school("Other")
-    user = make_user(oak, Role.ADMIN)
+    oak, elm, other = SchoolFactory(name="Oak"), SchoolFactory(name="Elm"), SchoolFactory(name="Other")
+    user = UserFactory(school=oak, role=Role.ADMIN)
     from checklist_app.auth.models import Membership
 
     user.memberships.append(Membership(school=elm, role=Role.ADMIN))
@@ -106,8 +99,8 @@ def test_csrf_token_is_required(database_url):
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
-        school = make_school()
-        user = make_user(school)
+        school = SchoolFactory()
+        user = UserFactory(school=school)
         db.session.commit()
         client = app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})

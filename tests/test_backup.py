@@ -13,13 +13,13 @@ from checklist_app.checklist_engine.pinning import pin
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.extensions import db
 from tests.conftest import make_app
-from tests.factories import make_school, make_user
+from tests.factories import SchoolFactory, UserFactory
 
 
 def _fill() -> None:
-    school = make_school("Zoë's Academy")
-    make_user(school, Role.ADMIN, name="Łukasz Nowak")
-    make_user(school, Role.GOVERNOR, name="Siân Ó Briain")
+    school = SchoolFactory(name="Zoë's Academy")
+    UserFactory(school=school, role=Role.ADMIN, name="Łukasz Nowak")
+    UserFactory(school=school, role=Role.GOVERNOR, name="Siân Ó Briain")
     pin(registry().newest_published("school-attendance-self-evaluation"))
     db.session.commit()
 
@@ -40,7 +40,7 @@ def _round_trip(source_url: str, target_url: str, tmp_path) -> None:
         assert dumps(export_all()) == first
         assert db.session.scalar(select(User).where(User.name == "Łukasz Nowak")).password_hash \
             == "!reset-required"
-        school = make_school("Added after restore")  # ids continue past the imported ones
+        school = SchoolFactory(name="Added after restore")  # ids continue past the imported ones
         db.session.commit()
         assert school.id > 1
         db.session.remove()

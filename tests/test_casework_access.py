@@ -10,28 +10,28 @@ import pytest
 from sqlalchemy import event, func, select
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services, services
+from checklist_app.casework import letter_operations, operations
 from checklist_app.casework.models import Case, MeetingKind, Pupil
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 TODAY = date.today()
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 def _full_case(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], TODAY - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None)
-    services.add_figure(case, {"period_start": TODAY - timedelta(days=20),
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, TODAY)
+    operations.add_figure(case, {"period_start": TODAY - timedelta(days=20),
                                "period_end": TODAY - timedelta(days=10), "attendance_percent": 85,
-                               "unauthorised_sessions": 2})
+                               "unauthorised_sessions": 2}, TODAY)
     ids = {"case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
            "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
            "pupil_id": case.pupil_id, "parent_id": mum.id}
@@ -48,9 +48,9 @@ def _urls(app, ids):
 
 
 def test_governors_see_no_pupil_data_at_all(app, client, school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     ids = _full_case(school, lead)
-    governor = make_user(school, Role.GOVERNOR)
+    governor = UserFactory(school=school, role=Role.GOVERNOR)
     db.session.commit()
     login(client, governor)
     checked = 0
@@ -67,9 +67,9 @@ def test_governors_see_no_pupil_data_at_all(app, client, school):
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD, Role.STAFF])
 def test_staff_of_another_school_get_404_for_every_record(app, client, school, role):
-    ids = _full_case(school, make_user(school, Role.ATTENDANCE_LEAD))
-    other = make_school("Birchwood Academy")
-    outsider = make_user(other, role)
+    ids = _full_case(school, UserFactory(school=school, role=Role.ATTENDANCE_LEAD))
+    other = SchoolFactory(name="Birchwood Academy")
+    outsider = UserFactory(school=other, role=role)
     db.session.commit()
     login(client, outsider)
     for url, methods in _urls(app, ids):
@@ -110,7 +110,7 @@ def _statements(app, client, url):
 
 
 def test_dashboard_uses_the_same_number_of_queries_for_3_and_12_cases(app, client, school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     for _ in range(3):
         _full_case(school, lead)
     login(client, lead)
@@ -124,8 +124,8 @@ def test_dashboard_uses_the_same_number_of_queries_for_3_and_12_cases(app, clien
 
 
 def test_dashboard_overdue_first_and_filters(app, client, school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD, name="Alex Morgan")
-    other_lead = make_user(school, Role.SENIOR_LEADER, name="Helen Carter")
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Alex Morgan")
+    other_lead = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Helen Carter")
     recent, _ = family_case(school, lead, opened_on=TODAY)
     overdue, _ = family_case(school, other_lead, opened_on=TODAY - timedelta(days=30))
     login(client, lead)
@@ -143,13 +143,13 @@ def test_dashboard_overdue_first_and_filters(app, client, school):
 def test_demo_is_idempotent_and_touches_only_its_school(app, school):
     from checklist_app.casework.demo import load_demo
 
-    bystander = make_school("Not the demo")
+    bystander = SchoolFactory(name="Not the demo")
     family_case(bystander)
     messages = []
-    load_demo(school, messages.append)
+    load_demo(school, TODAY, messages.append)
     counts = (db.session.scalar(select(func.count(Case.id))),
               db.session.scalar(select(func.count(Pupil.id))))
-    load_demo(school, messages.append)
+    load_demo(school, TODAY, messages.append)
     assert counts == (db.session.scalar(select(func.count(Case.id))),
                       db.session.scalar(select(func.count(Pupil.id))))
     assert messages == ["Casework demo: 5 cases loaded.", "Casework demo already loaded."]

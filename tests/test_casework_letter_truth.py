@@ -13,14 +13,14 @@ from checklist_app.extensions import db
 from checklist_app.formatting import sanitise_markdown
 from checklist_app.reporting.case_context import letter_values
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import make_user
+from tests.factories import UserFactory
 
 ON = date(2027, 2, 15)
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def separated_case(school, lead):

@@ -21,7 +21,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import UserFactory, login
 
 TODAY = date.today()
 
@@ -31,13 +31,13 @@ def iso(value: date) -> str:
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 @pytest.fixture
@@ -234,10 +234,10 @@ def test_conflict_on_stale_pupil_edit_keeps_typing_and_shows_saved(staff_client,
 
 
 def test_conflict_on_stale_letter_edit(staff_client, school, lead):
-    from checklist_app.casework import letter_services
+    from checklist_app.casework import letter_operations
 
     case, (mum,) = family_case(school, lead)
-    letter = letter_services.draft_letter(case, "attendance-improved", mum, None)
+    letter = letter_operations.draft_letter(case, "attendance-improved", mum, None, date.today())
     stale = letter.version
     url = f"/cases/{case.id}/letters/{letter.id}"
     assert staff_client.post(url, data={"body": "First edit", "version": stale}).status_code == 302
@@ -276,7 +276,8 @@ def test_contract_revision_page(staff_client, school, lead):
 def test_all_demo_pages_render(staff_client, school, lead):
     from checklist_app.casework.demo import load_demo
 
-    load_demo(school, lambda _m: None)
+    load_demo(school, date.today(), lambda _m: None)
+    db.session.commit()
     for case in db.session.scalars(db.select(Case)):
         page = staff_client.get(f"/cases/{case.id}")
         assert page.status_code == 200

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from benchmarks import dataset
 from checklist_app.auth.models import Role
-from checklist_app.casework import dashboard, services
+from checklist_app.casework import dashboard, queries
 from checklist_app.casework.facts import facts_for_cases, facts_of
 from checklist_app.casework.models import Case
 from checklist_app.casework.paging import Pager
@@ -26,19 +26,19 @@ from checklist_app.casework.process.stage import current_stage
 from checklist_app.casework.settings import CaseworkSettings
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, make_pupil
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 TODAY = date.today()
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, Role.ATTENDANCE_LEAD, name="Alex Morgan")
+    return UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Alex Morgan")
 
 
 def page_of(client, url: str) -> str:
@@ -121,7 +121,7 @@ def test_dashboard_orders_all_cases_then_shows_page_two(app, client, school, lea
 
 def test_dashboard_filters_survive_paging(app, client, school, lead, monkeypatch):
     monkeypatch.setattr(dashboard, "CASES_PER_PAGE", 2)
-    other = make_user(school, Role.SENIOR_LEADER, name="Helen Carter")
+    other = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Helen Carter")
     mine = _cases_due_in_turn(school, lead, 3)
     _cases_due_in_turn(school, other, 3, first_opened=45)  # due before mine: would come first
     db.session.commit()
@@ -192,7 +192,7 @@ def test_light_facts_equal_the_full_facts_for_every_case(app):
                                        evidence_words=(5, 10)))
     ids = select(Case.id).where(Case.school_id == ds.school_id)
     full = {case.id: facts_of(case) for case in db.session.scalars(
-        services._case_query().where(Case.school_id == ds.school_id)).unique()}
+        queries.case_query().where(Case.school_id == ds.school_id)).unique()}
     assert len(full) == 40
     assert _unordered(facts_for_cases(ids)) == _unordered(
         {case_id: whole_case(f) for case_id, f in full.items()})
@@ -236,12 +236,12 @@ def test_pupils_list_pages_by_last_name(app, client, school, lead):
 
 def test_pupils_search_by_name_or_upn_and_the_search_survives_paging(app, client, school, lead,
                                                                       monkeypatch):
-    monkeypatch.setattr(services, "PUPILS_PER_PAGE", 2)
+    monkeypatch.setattr(queries, "PUPILS_PER_PAGE", 2)
     for n, first in enumerate(("Amara", "Ben", "Chloe")):
         make_pupil(school, first=first, last="Okafor", upn=f"A1234567890{n}")
     make_pupil(school, first="Dev", last="Patel", upn="B99999999999Z")
     make_pupil(school, first="100%", last="Sure", upn="")
-    make_pupil(make_school("Birchwood Academy"), first="Amara", last="Okafor", upn="A12345678900")
+    make_pupil(SchoolFactory(name="Birchwood Academy"), first="Amara", last="Okafor", upn="A12345678900")
     db.session.commit()
     login(client, lead)
 

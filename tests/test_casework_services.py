@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from checklist_app.audit.models import AuditEvent
-from checklist_app.casework import contract_services, letter_services, meeting_services, services
+from checklist_app.casework import contract_operations, letter_operations, meeting_operations, operations
 from checklist_app.casework.letters import (
     inert_value,
     letter_context,
@@ -37,24 +37,24 @@ from tests.casework_factories import (
     held_meeting,
     signed_contract,
 )
-from tests.factories import make_school, make_user
+from tests.factories import UserFactory
 
 ON = date(2027, 1, 15)
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield Primary")
+def school_name():
+    return "Oakfield Primary"
 
 
 @pytest.fixture
 def lead(school):
-    return make_user(school, "attendance_lead", name="Alex Morgan")
+    return UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
 
 
 def _issue(case, key, parent, meeting=None, on=ON):
-    letter = letter_services.draft_letter(case, key, parent, meeting, on)
-    letter_services.issue_letter(letter, None, on)
+    letter = letter_operations.draft_letter(case, key, parent, meeting, on)
+    letter_operations.issue_letter(letter, None, on)
     return letter
 
 
@@ -65,24 +65,24 @@ def test_r6_no_contract_when_no_parent_attended(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], present_parents=False)
     assert meeting.outcome is MeetingOutcome.NOT_ATTENDED and not meeting.parents_attended
-    with pytest.raises(services.CaseworkError, match="R6"):
-        contract_services.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS, None)
+    with pytest.raises(operations.CaseworkError, match="R6"):
+        contract_operations.create_contract(meeting, [mum.id], 3, DurationUnit.MONTHS, None)
     assert case.contracts == []
 
 
 def test_r6_contract_meeting_cannot_be_recorded_held_without_a_parent(school, lead):
     """R6: a contract meeting with only staff and the pupil present is not 'held' with parents."""
     case, (mum,) = family_case(school, lead)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, time(9), "Room 1", "",
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, time(9), "Room 1", "",
                                                 [mum.id], scheduled_on=ON - timedelta(days=14),
                                                 lead_name="Alex Morgan")
-    pupil = meeting_services.add_attendee(meeting, "Zoë Adeyemi", "Pupil", AttendeeKind.PUPIL)
+    pupil = meeting_operations.add_attendee(meeting, "Zoë Adeyemi", "Pupil", AttendeeKind.PUPIL)
     staff = next(a for a in meeting.attendees if a.kind is AttendeeKind.STAFF)
-    with pytest.raises(services.CaseworkError, match="pupil alone"):
-        meeting_services.record_meeting(meeting, MeetingOutcome.HELD, {pupil.id, staff.id},
+    with pytest.raises(operations.CaseworkError, match="pupil alone"):
+        meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, {pupil.id, staff.id},
                                         {}, "", meeting.version)
-    with pytest.raises(services.CaseworkError, match="R6"):
-        meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room 1", "", [],
+    with pytest.raises(operations.CaseworkError, match="R6"):
+        meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room 1", "", [],
                                           scheduled_on=ON - timedelta(days=14))
 
 
@@ -96,8 +96,8 @@ def test_r6_only_a_professionals_meeting_record_after_parents_did_not_attend(sch
                                           "review-date": {"value": (ON + timedelta(weeks=6))
                                                           .isoformat()}})
     assert professionals.outcome is MeetingOutcome.HELD
-    with pytest.raises(services.CaseworkError):
-        contract_services.create_contract(professionals, [mum.id], 3, DurationUnit.MONTHS, None)
+    with pytest.raises(operations.CaseworkError):
+        contract_operations.create_contract(professionals, [mum.id], 3, DurationUnit.MONTHS, None)
     assert case.stage is Stage.FURTHER_SUPPORT
 
 
@@ -109,13 +109,13 @@ def test_r7_every_parent_present_and_a_member_of_staff_sign_then_locked(school, 
     meeting = held_meeting(case, [mum, dad])
     contract = draft_contract(meeting, [mum, dad])
     mum_attendee = next(a for a in meeting.attendees if a.parent_id == mum.id)
-    contract_services.sign_contract(contract, mum_attendee.id, ON)
+    contract_operations.sign_contract(contract, mum_attendee.id, ON)
     staff = next(a for a in meeting.attendees if a.kind is AttendeeKind.STAFF)
-    assert contract_services.sign_contract(contract, staff.id, ON) is False
+    assert contract_operations.sign_contract(contract, staff.id, ON) is False
     assert contract.status is ContractStatus.DRAFT
-    assert contract_services.missing_signatures(contract) == [f"{dad.full_name} (parent or carer)"]
+    assert contract_operations.missing_signatures(contract) == [f"{dad.full_name} (parent or carer)"]
     dad_attendee = next(a for a in meeting.attendees if a.parent_id == dad.id)
-    assert contract_services.sign_contract(contract, dad_attendee.id, ON) is True
+    assert contract_operations.sign_contract(contract, dad_attendee.id, ON) is True
     assert contract.status is ContractStatus.SIGNED and contract.locked
     assert contract.signed_on == ON
     actions = set(db.session.scalars(select(AuditEvent.action).where(
@@ -126,29 +126,29 @@ def test_r7_every_parent_present_and_a_member_of_staff_sign_then_locked(school, 
 def test_r7_only_people_present_may_sign(school, lead):
     """R7: nobody who did not witness the contract being made signs it."""
     case, (mum, dad) = family_case(school, lead, parents=2)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
                                                 [mum.id, dad.id], scheduled_on=ON - timedelta(days=14),
                                                 lead_name="Alex Morgan")
-    absent_head = meeting_services.add_attendee(meeting, "Helen Carter", "Headteacher",
+    absent_head = meeting_operations.add_attendee(meeting, "Helen Carter", "Headteacher",
                                                 AttendeeKind.STAFF)
-    pupil = meeting_services.add_attendee(meeting, "Zoë Family", "Pupil", AttendeeKind.PUPIL)
+    pupil = meeting_operations.add_attendee(meeting, "Zoë Family", "Pupil", AttendeeKind.PUPIL)
     mum_a = next(a for a in meeting.attendees if a.parent_id == mum.id)
     dad_a = next(a for a in meeting.attendees if a.parent_id == dad.id)
     staff = next(a for a in meeting.attendees if a.name == "Alex Morgan")
     answers = {"school-agrees-to": {"value": "x"}, "parents-agree-to": {"value": "y"},
                "review-date": {"value": (ON + timedelta(weeks=3)).isoformat()}}
-    assert meeting_services.record_meeting(meeting, MeetingOutcome.HELD, {mum_a.id, staff.id, pupil.id},
+    assert meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, {mum_a.id, staff.id, pupil.id},
                                            answers, "", meeting.version) == {}
-    with pytest.raises(services.CaseworkError, match="R6, R7"):
+    with pytest.raises(operations.CaseworkError, match="R6, R7"):
         draft_contract(meeting, [mum, dad])
     contract = draft_contract(meeting, [mum])
     for attendee in (absent_head, dad_a):
-        with pytest.raises(services.CaseworkError, match="present"):
-            contract_services.sign_contract(contract, attendee.id, ON)
-    with pytest.raises(services.CaseworkError, match="R7"):
-        contract_services.sign_contract(contract, pupil.id, ON)  # the pupil does not sign
-    assert contract_services.sign_contract(contract, mum_a.id, ON) is False
-    assert contract_services.sign_contract(contract, staff.id, ON) is True
+        with pytest.raises(operations.CaseworkError, match="present"):
+            contract_operations.sign_contract(contract, attendee.id, ON)
+    with pytest.raises(operations.CaseworkError, match="R7"):
+        contract_operations.sign_contract(contract, pupil.id, ON)  # the pupil does not sign
+    assert contract_operations.sign_contract(contract, mum_a.id, ON) is False
+    assert contract_operations.sign_contract(contract, staff.id, ON) is True
     assert [s.signer_name for s in contract.signatures] == [mum.full_name, "Alex Morgan"]
     assert contract.signatures[1].on_behalf_of_board
 
@@ -158,25 +158,25 @@ def test_r7_locked_contract_refuses_changes_and_revision_at_review(school, lead)
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum])
     contract = signed_contract(meeting, [mum])
-    with pytest.raises(services.Locked):
-        contract_services.add_agreement(contract, Party.SCHOOL, "More", "", None)
-    with pytest.raises(services.Locked):
-        contract_services.update_agreement(contract.agreements[0], {
+    with pytest.raises(operations.Locked):
+        contract_operations.add_agreement(contract, Party.SCHOOL, "More", "", None)
+    with pytest.raises(operations.Locked):
+        contract_operations.update_agreement(contract.agreements[0], {
             "text": "changed", "status": "done"}, contract.agreements[0].version)
     review = held_meeting(case, [mum], ON + timedelta(weeks=5), kind=MeetingKind.REVIEW)
-    revision = contract_services.revise_contract(contract, review)
+    revision = contract_operations.revise_contract(contract, review)
     assert (revision.revision, revision.previous_id, revision.status) == (2, contract.id,
                                                                           ContractStatus.DRAFT)
     assert contract.status is ContractStatus.SIGNED  # in force until the revision is signed
     assert [a.text for a in revision.agreements] == [a.text for a in contract.agreements]
-    contract_services.update_agreement(revision.agreements[0], {
+    contract_operations.update_agreement(revision.agreements[0], {
         "text": revision.agreements[0].text, "status": "done"}, revision.agreements[0].version)
     for attendee in review.attendees:
-        contract_services.sign_contract(revision, attendee.id, review.meeting_date)
+        contract_operations.sign_contract(revision, attendee.id, review.meeting_date)
     assert revision.status is ContractStatus.SIGNED
     assert contract.status is ContractStatus.SUPERSEDED
-    with pytest.raises(services.CaseworkError, match="in force"):
-        contract_services.revise_contract(contract, review)
+    with pytest.raises(operations.CaseworkError, match="in force"):
+        contract_operations.revise_contract(contract, review)
 
 
 # --- R8, R9 ----------------------------------------------------------------------------------
@@ -186,10 +186,10 @@ def test_r8_duration_is_stated_before_signing(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum])
     contract = draft_contract(meeting, [mum], months=None)
-    with pytest.raises(services.CaseworkError, match="R8"):
-        contract_services.sign_contract(contract, meeting.attendees[0].id, ON)
+    with pytest.raises(operations.CaseworkError, match="R8"):
+        contract_operations.sign_contract(contract, meeting.attendees[0].id, ON)
     assert contract.duration_text == "Not stated"
-    contract_services.update_contract(contract, [mum.id], 1, DurationUnit.MONTHS, None,
+    contract_operations.update_contract(contract, [mum.id], 1, DurationUnit.MONTHS, None,
                                       contract.version)
     assert contract.duration_text == "1 month"
 
@@ -199,13 +199,13 @@ def test_r9_complete_and_not_applicable_agreements_stay_listed(school, lead):
     case, (mum,) = family_case(school, lead)
     contract = draft_contract(held_meeting(case, [mum]), [mum])
     first, second = contract.agreements[:2]
-    contract_services.update_agreement(first, {"text": first.text, "status": "done"}, first.version)
-    contract_services.update_agreement(second, {"text": second.text, "status": "not-applicable"},
+    contract_operations.update_agreement(first, {"text": first.text, "status": "done"}, first.version)
+    contract_operations.update_agreement(second, {"text": second.text, "status": "not-applicable"},
                                        second.version)
     assert len(contract.agreements) == len(Party)
     assert first.struck and second.struck and not contract.agreements[2].struck
     assert first.status is AgreementStatus.DONE
-    assert not hasattr(contract_services, "delete_agreement")
+    assert not hasattr(contract_operations, "delete_agreement")
 
 
 # --- R10 -------------------------------------------------------------------------------------
@@ -214,14 +214,14 @@ def test_r10_ending_a_contract_needs_the_rationale_in_writing(school, lead):
     """R10: termination is put to parents in writing with the rationale."""
     case, (mum,) = family_case(school, lead)
     contract = signed_contract(held_meeting(case, [mum]), [mum])
-    with pytest.raises(services.CaseworkError, match="rationale"):
-        contract_services.end_contract(contract, "changed-school", " ", None, ON)
-    with pytest.raises(services.CaseworkError, match="in writing"):
-        contract_services.end_contract(contract, "changed-school", "Moved away", None, ON)
+    with pytest.raises(operations.CaseworkError, match="rationale"):
+        contract_operations.end_contract(contract, "changed-school", " ", None, ON)
+    with pytest.raises(operations.CaseworkError, match="in writing"):
+        contract_operations.end_contract(contract, "changed-school", "Moved away", None, ON)
     improved = _issue(case, "attendance-improved", mum, on=ON + timedelta(weeks=6))
-    with pytest.raises(services.CaseworkError, match="Notice to Improve"):
-        contract_services.end_contract(contract, "non-compliance", "Not working", improved.id, ON)
-    contract_services.end_contract(contract, "attendance-improved", "Attendance is now 96%",
+    with pytest.raises(operations.CaseworkError, match="Notice to Improve"):
+        contract_operations.end_contract(contract, "non-compliance", "Not working", improved.id, ON)
+    contract_operations.end_contract(contract, "attendance-improved", "Attendance is now 96%",
                                    improved.id, ON + timedelta(weeks=6))
     assert contract.status is ContractStatus.ENDED and contract.end_letter_id == improved.id
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "end contract"))
@@ -243,15 +243,15 @@ def test_r10_closing_a_case_with_a_contract_in_force(school, lead):
     """R10: closure reasons; a contract in force ends with the case, in writing."""
     case, (mum,) = family_case(school, lead)
     contract = signed_contract(held_meeting(case, [mum]), [mum])
-    with pytest.raises(services.CaseworkError, match="R10"):
-        services.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, None)
+    with pytest.raises(operations.CaseworkError, match="R10"):
+        operations.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, None)
     letter = _issue(case, "attendance-improved", mum, on=ON)
-    services.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, letter.id)
+    operations.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, letter.id)
     assert case.stage is Stage.CLOSED and contract.status is ContractStatus.ENDED
     assert contract.end_reason == "changed-school"
-    with pytest.raises(services.Locked):
-        services.add_figure(case, {"period_start": ON, "period_end": ON, "attendance_percent": 90,
-                                   "unauthorised_sessions": 0})
+    with pytest.raises(operations.Locked):
+        operations.add_figure(case, {"period_start": ON, "period_end": ON, "attendance_percent": 90,
+                                   "unauthorised_sessions": 0}, ON)
     assert {r.value for r in ClosureReason} == {
         "attendance-improved", "changed-school", "elective-home-education", "alternative-plan",
         "exceptional-circumstances", "legal-intervention"}
@@ -262,43 +262,43 @@ def test_r10_closing_a_case_with_a_contract_in_force(school, lead):
 def test_r11_contract_meeting_needs_a_week_notice(school, lead):
     """R11: at least one week's notice of a contract meeting, also when the invite is issued."""
     case, (mum,) = family_case(school, lead)
-    with pytest.raises(services.CaseworkError, match="R11"):
-        meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "", [mum.id],
+    with pytest.raises(operations.CaseworkError, match="R11"):
+        meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "", [mum.id],
                                           scheduled_on=ON - timedelta(days=6))
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
                                                 [mum.id], scheduled_on=ON - timedelta(days=7))
-    late = letter_services.draft_letter(case, "contract-meeting-invite", mum, meeting)
-    with pytest.raises(services.CaseworkError, match="R11"):
-        letter_services.issue_letter(late, None, ON - timedelta(days=6))
-    letter_services.issue_letter(late, None, ON - timedelta(days=7))
+    late = letter_operations.draft_letter(case, "contract-meeting-invite", mum, meeting, ON)
+    with pytest.raises(operations.CaseworkError, match="R11"):
+        letter_operations.issue_letter(late, None, ON - timedelta(days=6))
+    letter_operations.issue_letter(late, None, ON - timedelta(days=7))
     assert late.status is LetterStatus.ISSUED and case.stage is Stage.INVITED
 
 
 def test_r12_second_invite_only_after_a_missed_meeting(school, lead):
     """R12: the second invite follows a missed contract meeting."""
     case, (mum,) = family_case(school, lead)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
                                                 [mum.id], scheduled_on=ON - timedelta(days=14))
-    letter = letter_services.draft_letter(case, "contract-meeting-second-invite", mum, meeting)
-    with pytest.raises(services.CaseworkError, match="R12"):
-        letter_services.issue_letter(letter, None, ON - timedelta(days=10))
+    letter = letter_operations.draft_letter(case, "contract-meeting-second-invite", mum, meeting, ON)
+    with pytest.raises(operations.CaseworkError, match="R12"):
+        letter_operations.issue_letter(letter, None, ON - timedelta(days=10))
 
 
 def test_r25_meeting_record_sections_and_attendees_in_full(school, lead):
     """R25: names and roles in full; an action plan with actions for everyone."""
     case, (mum,) = family_case(school, lead)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, ON, None, "Room", "",
                                                 [mum.id], scheduled_on=ON - timedelta(days=14))
-    with pytest.raises(services.CaseworkError, match="R25"):
-        meeting_services.add_attendee(meeting, "Priya", "EH", AttendeeKind.AGENCY)
-    meeting_services.add_attendee(meeting, "Priya Shah", "Early Help practitioner",
+    with pytest.raises(operations.CaseworkError, match="R25"):
+        meeting_operations.add_attendee(meeting, "Priya", "EH", AttendeeKind.AGENCY)
+    meeting_operations.add_attendee(meeting, "Priya Shah", "Early Help practitioner",
                                   AttendeeKind.AGENCY)
     everyone = {a.id for a in meeting.attendees}
-    problems = meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, {}, "",
+    problems = meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, {}, "",
                                                meeting.version)
     assert set(problems) == {"school-agrees-to", "parents-agree-to", "review-date"}
     assert meeting.outcome is MeetingOutcome.SCHEDULED  # nothing saved
-    definition = meeting_services.record_definition(meeting)
+    definition = meeting_operations.record_definition(meeting)
     sections = [s.id for s in definition.sections]
     for wanted in ("siblings", "early-help", "voice-of-child", "attendance", "school-interventions",
                    "present-situation", "key-issues", "plan-aim", "action-plan", "next-review"):
@@ -308,37 +308,37 @@ def test_r25_meeting_record_sections_and_attendees_in_full(school, lead):
 def test_r26_review_date_two_to_four_weeks_after_the_meeting(school, lead):
     """R26: the meeting's review date is 2–4 weeks later."""
     case, (mum,) = family_case(school, lead)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.CONTRACT, date(2027, 1, 31), None,
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.CONTRACT, date(2027, 1, 31), None,
                                                 "Room", "", [mum.id], scheduled_on=date(2027, 1, 10))
     everyone = {a.id for a in meeting.attendees}
     base = {"school-agrees-to": {"value": "x"}, "parents-agree-to": {"value": "y"}}
     for bad in ("2027-02-13", "2027-03-01"):
-        problems = meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, {
+        problems = meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, {
             **base, "review-date": {"value": bad}}, "", meeting.version)
         assert "R26" in problems["review-date"]
     for good in ("2027-02-14", "2027-02-28"):
-        assert meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, {
+        assert meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, {
             **base, "review-date": {"value": good}}, "", meeting.version) == {}
 
 
 def test_r27_review_meeting_target_decision_and_three_weeks(school, lead):
     """R27: target met yes / some / no; decision; a new plan's review no more than 3 weeks later."""
     case, (mum,) = family_case(school, lead)
-    meeting = meeting_services.schedule_meeting(case, MeetingKind.REVIEW, date(2027, 1, 31), None,
+    meeting = meeting_operations.schedule_meeting(case, MeetingKind.REVIEW, date(2027, 1, 31), None,
                                                 "Room", "", [mum.id], scheduled_on=date(2027, 1, 20))
     everyone = {a.id for a in meeting.attendees}
     base = {"school-agrees-to": {"value": "x"}, "parents-agree-to": {"value": "y"}}
-    problems = meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, base, "",
+    problems = meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, base, "",
                                                meeting.version)
     assert {"target-met", "decision"} <= set(problems)
     late = {**base, "target-met": {"value": "no"}, "decision": {"value": "new-plan"},
             "review-date": {"value": "2027-02-22"}}
-    assert "R27" in meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, late, "",
+    assert "R27" in meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, late, "",
                                                     meeting.version)["review-date"]
     escalate = {**base, "target-met": {"value": "no"}, "decision": {"value": "escalate"}}
-    assert meeting_services.record_meeting(meeting, MeetingOutcome.HELD, everyone, escalate, "",
+    assert meeting_operations.record_meeting(meeting, MeetingOutcome.HELD, everyone, escalate, "",
                                            meeting.version) == {}
-    options = [o.value for o in meeting_services.record_definition(meeting).item("target-met")
+    options = [o.value for o in meeting_operations.record_definition(meeting).item("target-met")
                .response.options]
     assert options == ["yes", "some-improvement", "no"]
 
@@ -350,27 +350,27 @@ def test_r14_outcome_letter_needs_the_signed_contract(school, lead):
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum])
     contract = draft_contract(meeting, [mum])
-    letter = letter_services.draft_letter(case, "contract-outcome", mum, None, ON)
-    with pytest.raises(services.CaseworkError, match="R14"):
-        letter_services.issue_letter(letter, None, ON)
+    letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, ON)
+    with pytest.raises(operations.CaseworkError, match="R14"):
+        letter_operations.issue_letter(letter, None, ON)
     for attendee in meeting.attendees:
-        contract_services.sign_contract(contract, attendee.id, ON)
-    letter_services.issue_letter(letter, None, ON)
+        contract_operations.sign_contract(contract, attendee.id, ON)
+    letter_operations.issue_letter(letter, None, ON)
     assert letter.issued_on == ON
 
 
 def test_r24_letters_editable_before_issue_and_frozen_after(school, lead):
     """R24: staff may amend a draft; an issued letter never changes."""
     case, (mum,) = family_case(school, lead)
-    letter = letter_services.draft_letter(case, "attendance-improved", mum, None, ON)
-    letter_services.update_letter(letter, letter.body_markdown + "\nWell done, Zoë!", letter.version)
+    letter = letter_operations.draft_letter(case, "attendance-improved", mum, None, ON)
+    letter_operations.update_letter(letter, letter.body_markdown + "\nWell done, Zoë!", letter.version)
     assert letter.body_markdown.endswith("Well done, Zoë!")
-    letter_services.issue_letter(letter, lead, ON)
+    letter_operations.issue_letter(letter, lead, ON)
     assert letter.issued_by_name == "Alex Morgan"
-    with pytest.raises(services.Locked):
-        letter_services.update_letter(letter, "changed", letter.version)
-    with pytest.raises(services.Locked):
-        letter_services.issue_letter(letter, lead, ON)
+    with pytest.raises(operations.Locked):
+        letter_operations.update_letter(letter, "changed", letter.version)
+    with pytest.raises(operations.Locked):
+        letter_operations.issue_letter(letter, lead, ON)
     letter.body_markdown = "tampered"
     with pytest.raises(FrozenRecord):
         db.session.flush()
@@ -411,12 +411,12 @@ def test_letter_values_cannot_add_markup(school, lead):
 
 def test_figures_may_not_overlap_and_stage_is_stored(school, lead):
     case, (mum,) = family_case(school, lead)
-    services.add_figure(case, {"period_start": ON, "period_end": ON + timedelta(days=4),
-                               "attendance_percent": 80, "unauthorised_sessions": 2})
-    with pytest.raises(services.CaseworkError, match="overlaps"):
-        services.add_figure(case, {"period_start": ON + timedelta(days=4),
+    operations.add_figure(case, {"period_start": ON, "period_end": ON + timedelta(days=4),
+                               "attendance_percent": 80, "unauthorised_sessions": 2}, ON)
+    with pytest.raises(operations.CaseworkError, match="overlaps"):
+        operations.add_figure(case, {"period_start": ON + timedelta(days=4),
                                    "period_end": ON + timedelta(days=8), "attendance_percent": 80,
-                                   "unauthorised_sessions": 1})
+                                   "unauthorised_sessions": 1}, ON)
     assert case.stage is Stage.OPENED
     held_meeting(case, [mum], ON + timedelta(days=20))
     assert case.stage is Stage.CONTRACT_MEETING

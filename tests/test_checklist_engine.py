@@ -183,9 +183,9 @@ def test_form_class_is_built_per_request_and_round_trips(fixture_app):
 
 def test_local_checkpoints_follow_the_official_ones(fixture_app):
     from checklist_app.checklist_engine.models import LocalCheckpoint
-    from tests.factories import make_school
+    from tests.factories import SchoolFactory
 
-    school = make_school()
+    school = SchoolFactory()
     db.session.add(LocalCheckpoint(school_id=school.id, definition_key="demo-checklist",
                                    section_id="main", item_id="local-1", number="L1",
                                    text="Our own checkpoint on breakfast club."))

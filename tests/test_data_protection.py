@@ -11,30 +11,31 @@ from sqlalchemy import func, select
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services, services
+from checklist_app.casework import letter_operations, operations
 from checklist_app.casework.enums import CaseStatus
 from checklist_app.casework.models import Case, Letter, Parent, Pupil
 from checklist_app.data_protection.services import ErasureError, erase_pupil, retention_due
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
-from tests.factories import login, make_school, make_user
+from tests.factories import UserFactory, login
 
 
 @pytest.fixture
-def school(app):
-    return make_school("Oakfield")
+def school_name():
+    return "Oakfield"
 
 
 def _family(school):
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     case, parents = family_case(school, lead, parents=2)
     meeting = held_meeting(case, parents, date.today() - timedelta(days=3))
     signed_contract(meeting, parents)
-    letter = letter_services.draft_letter(case, "contract-outcome", parents[0], None)
+    letter = letter_operations.draft_letter(case, "contract-outcome", parents[0], None, date.today())
     del letter
-    services.add_figure(case, {"period_start": date.today() - timedelta(days=20),
+    operations.add_figure(case, {"period_start": date.today() - timedelta(days=20),
                                "period_end": date.today() - timedelta(days=10),
-                               "attendance_percent": 71.5, "unauthorised_sessions": 4})
+                               "attendance_percent": 71.5, "unauthorised_sessions": 4},
+                             date.today())
     db.session.commit()
     return case
 
@@ -77,7 +78,8 @@ def test_erasure_needs_the_name_and_a_reason(school):
 
 def test_erase_page_for_admins_only(school, client):
     case = _family(school)
-    admin, lead = make_user(school, Role.ADMIN), make_user(school, Role.SENIOR_LEADER)
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    lead = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, lead)
     assert client.get(f"/data-protection/pupils/{case.pupil_id}/erase").status_code == 403
@@ -104,10 +106,10 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
                          (recent, date.today() - timedelta(days=300))):
         case.status, case.closed_on = CaseStatus.CLOSED, closed
     db.session.commit()
-    assert [c.id for c in retention_due(school.id)] == [old.id]
+    assert [c.id for c in retention_due(school.id, date.today())] == [old.id]
     app.config["RETENTION_YEARS"] = 0
-    assert {c.id for c in retention_due(school.id)} == {old.id, recent.id}
-    admin = make_user(school, Role.ADMIN)
+    assert {c.id for c in retention_due(school.id, date.today())} == {old.id, recent.id}
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     page = client.get("/data-protection/retention").get_data(as_text=True)
@@ -116,7 +118,7 @@ def test_retention_lists_closed_cases_older_than_the_setting(school, client, app
 
 def test_no_personal_data_in_logs(school, client, caplog):
     case = _family(school)
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     caplog.set_level(logging.DEBUG)
     login(client, lead)

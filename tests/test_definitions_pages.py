@@ -9,14 +9,14 @@ import pytest
 
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "definitions"
 
 
 @pytest.fixture
 def signed_in(app, client):
-    user = make_user(make_school(), Role.GOVERNOR)
+    user = UserFactory(school=SchoolFactory(), role=Role.GOVERNOR)
     db.session.commit()
     login(client, user)
     return client

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import make_evaluation, this_term
 from tests.test_access_matrix import _routes, _url, _world
 
@@ -107,9 +107,9 @@ def _collect_forms(app, client, ids) -> dict[str, dict]:
 
 @pytest.fixture
 def fuzz_world(app, client):
-    school = make_school("Fuzz School")
+    school = SchoolFactory(name="Fuzz School")
     ids = _world(school)
-    admin = make_user(school, Role.ADMIN)
+    admin = UserFactory(school=school, role=Role.ADMIN)
     draft = make_evaluation(school, this_term().next())
     db.session.commit()
     login(client, admin)

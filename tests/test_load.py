@@ -22,7 +22,7 @@ from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import CheckpointAnswer
 from checklist_app.self_evaluation.services import checkpoints_of
 from tests.conftest import make_app
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, SchoolFactory, UserFactory
 from tests.self_evaluation_factories import make_evaluation
 
 pytestmark = pytest.mark.slow  # run by the full suite; left out of the quick loop (-m "not slow")
@@ -52,8 +52,9 @@ def _run(database_url: str) -> None:
     app = make_app(database_url)
     with app.app_context():
         db.create_all()
-        school = make_school()
-        users = [make_user(school, Role.SENIOR_LEADER, name=f"Writer {i}") for i in range(WRITERS)]
+        school = SchoolFactory()
+        users = [UserFactory(school=school, role=Role.SENIOR_LEADER, name=f"Writer {i}")
+                 for i in range(WRITERS)]
         evaluation = make_evaluation(school)
         items = [c.item for c in checkpoints_of(evaluation)]
         db.session.commit()

@@ -6,12 +6,12 @@ from datetime import date
 
 from checklist_app.reporting.meeting_record import meeting_record_pdf
 from tests.casework_factories import family_case, held_meeting
-from tests.factories import make_user
+from tests.factories import UserFactory
 from tests.reporting_factories import pdf_text
 
 
 def test_the_family_copy_reads_as_the_plan(school):
-    lead = make_user(school, "attendance_lead", name="Alex Morgan")
+    lead = UserFactory(school=school, role="attendance_lead", name="Alex Morgan")
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], date(2027, 1, 15), answers={
         "parents-agree-to": {"value": "- Phone by 8:30 on any absence\n- Bed by 9pm"},

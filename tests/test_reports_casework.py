@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 
 from checklist_app.auth.models import Role
-from checklist_app.casework import letter_services
+from checklist_app.casework import letter_operations
 from checklist_app.extensions import db
 from checklist_app.formatting import markdown_html
 from checklist_app.reporting import case_context, case_reports, pdf, services
 from checklist_app.reporting.pdf import ASSETS_DIR
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.reporting_factories import casework_story, flat, pdf_pages, pdf_text
 from tests.test_pdf_core import ROOT, SENSITIVE, access_log, opened_outside  # noqa: F401
 
@@ -28,8 +28,8 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def story(app):
-    school = make_school("Oakfield Primary School")
-    lead = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    school = SchoolFactory(name="Oakfield Primary School")
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     db.session.commit()
     return {**casework_story(school, lead), "school": school, "lead": lead}
 
@@ -67,11 +67,11 @@ def test_contract_ready_to_sign_keeps_struck_agreements_and_blank_signature_line
 
 
 def test_signed_contract_shows_names_and_dates_and_is_cached(app, client, story, monkeypatch):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract, meeting = story["contract"], story["meeting"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     login(client, story["lead"])
     url = f"/reports/cases/{story['case'].id}/contracts/{contract.id}.pdf"
     text = flat("\n".join(get_pdf(client, url)))
@@ -93,20 +93,22 @@ def test_checklist_progress_by_stage(client, story):
 
 def _letters(story):
     case, mum, dad = story["case"], story["mum"], story["dad"]
-    return [letter_services.draft_letter(case, "contract-outcome", parent, None,
-                                         letter_date=date(2027, 1, 16)) for parent in (mum, dad)]
+    letters = [letter_operations.draft_letter(case, "contract-outcome", parent, None,
+                                            letter_date=date(2027, 1, 16)) for parent in (mum, dad)]
+    db.session.commit()
+    return letters
 
 
 def test_letters_one_per_parent_issued_text_exactly_as_frozen(client, story):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract = story["contract"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     to_mum, to_dad = _letters(story)
     to_mum.body_markdown += "\n\nPS from Łukasz: *see you* on **Friday**.\n"
     db.session.commit()
-    letter_services.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
+    letter_operations.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
     login(client, story["lead"])
     case_id = story["case"].id
     mum_pages = get_pdf(client, f"/reports/cases/{case_id}/letters/{to_mum.id}.pdf")
@@ -129,13 +131,13 @@ def test_letters_one_per_parent_issued_text_exactly_as_frozen(client, story):
 
 
 def test_evidence_pack_holds_the_whole_chronology(client, story):
-    from checklist_app.casework import contract_services
+    from checklist_app.casework import contract_operations
 
     contract = story["contract"]
-    for attendee in contract_services.signable_attendees(contract):
-        contract_services.sign_contract(contract, attendee.id, date(2027, 1, 16))
+    for attendee in contract_operations.signable_attendees(contract):
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
     to_mum, _to_dad = _letters(story)
-    letter_services.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
+    letter_operations.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
     login(client, story["lead"])
     text = flat("\n".join(get_pdf(client, f"/reports/cases/{story['case'].id}/evidence-pack.pdf")))
     for needle in ("Case evidence pack – Zoë Ó Briain", "Parent or carer: Łukasz Kowalski",
@@ -157,7 +159,7 @@ def test_governors_and_other_schools_never_get_casework_pdfs(app, client, story)
     urls = [f"/reports/cases/{case.id}/evidence-pack.pdf", f"/reports/cases/{case.id}/checklist.pdf",
             f"/reports/cases/{case.id}/contracts/{contract.id}.pdf",
             f"/reports/cases/{case.id}/letters/{to_mum.id}.pdf"]
-    governor = make_user(story["school"], Role.GOVERNOR)
+    governor = UserFactory(school=story["school"], role=Role.GOVERNOR)
     db.session.commit()
     login(client, governor)
     for url in urls:
@@ -167,7 +169,7 @@ def test_governors_and_other_schools_never_get_casework_pdfs(app, client, story)
 def test_another_schools_case_ids_are_not_found(client, story):
     case, contract = story["case"], story["contract"]
     to_mum, _ = _letters(story)
-    stranger = make_user(make_school("Elsewhere"), Role.ATTENDANCE_LEAD)
+    stranger = UserFactory(school=SchoolFactory(name="Elsewhere"), role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, stranger)
     for url in (f"/reports/cases/{case.id}/evidence-pack.pdf", f"/reports/cases/{case.id}/checklist.pdf",
@@ -189,7 +191,7 @@ def test_case_page_links_to_the_pdfs(client, story):
 
 
 def test_hostile_case_text_reads_no_file_and_fetches_nothing(app, story, access_log):  # noqa: F811
-    from checklist_app.casework import services as casework
+    from checklist_app.casework import operations as casework
 
     case = story["case"]
     casework.add_contact(case, {"occurred_at": date(2027, 1, 9), "method": "email",

@@ -6,7 +6,7 @@ import pytest
 
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import make_school, make_user
+from tests.factories import SchoolFactory, UserFactory
 from tests.reporting_factories import casework_story, filled_evaluation, flat, pdf_text, people_and_plan
 
 
@@ -17,7 +17,7 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def school(app):
-    school = make_school("St Siân's Primary School", urn="123456")
+    school = SchoolFactory(name="St Siân's Primary School", urn="123456")
     evaluation = filled_evaluation(school, "2026-27-autumn", words=3)
     people_and_plan(school, evaluation)
     return school
@@ -41,8 +41,8 @@ def test_self_evaluation_reports_to_a_file(app, school, tmp_path, kind, heading)
 
 
 def test_case_evidence_pack_to_a_file(app, tmp_path):
-    school = make_school("Oakfield")
-    lead = make_user(school, Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
+    school = SchoolFactory(name="Oakfield")
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Łukasz Nowak")
     db.session.commit()
     case = casework_story(school, lead)["case"]
     out = tmp_path / "case.pdf"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from checklist_app.auth.models import Membership, Role
 from checklist_app.extensions import db
 from checklist_app.reporting import exports
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.reporting_factories import FUTURE, PAST, casework_story, filled_evaluation, people_and_plan
 from tests.self_evaluation_factories import finalise, make_action
 
@@ -23,8 +23,8 @@ HOSTILE = ["=HYPERLINK(\"http://127.0.0.1:9/\",\"x\")", "+1+1", "-2", "@SUM(A1)"
 
 @pytest.fixture
 def plan(app):
-    school = make_school("St Siân's Primary School")
-    leader = make_user(school, Role.SENIOR_LEADER, name="Zoë Ó Briain")
+    school = SchoolFactory(name="St Siân's Primary School")
+    leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Zoë Ó Briain")
     evaluation = filled_evaluation(school, words=1)
     owner, overdue, future, done = people_and_plan(school, evaluation)
     overdue.comments = "Started with Year 7.\nSecond line."
@@ -93,7 +93,7 @@ def test_the_actions_page_links_to_the_exports(client, plan):
 
 
 def test_exports_are_for_staff_only(client, plan):
-    governor = make_user(plan["school"], Role.GOVERNOR)
+    governor = UserFactory(school=plan["school"], role=Role.GOVERNOR)
     db.session.commit()
     login(client, governor)
     assert client.get("/reports/actions.csv").status_code == 403
@@ -121,7 +121,7 @@ def feeds(plan):
     evaluation.sign_off = {**evaluation.sign_off, "next_review_date": "2027-03-22"}
     db.session.commit()
     story = casework_story(school, plan["owner"])
-    other_lead = make_user(school, Role.ATTENDANCE_LEAD, name="Other Lead")
+    other_lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Other Lead")
     db.session.commit()
     return {**plan, **story, "other_lead": other_lead}
 
@@ -157,7 +157,7 @@ def test_another_leads_personal_feed_has_none_of_their_colleagues_work(client, f
 
 
 def test_governor_feed_has_review_dates_only(client, feeds):
-    governor = make_user(feeds["school"], Role.GOVERNOR)
+    governor = UserFactory(school=feeds["school"], role=Role.GOVERNOR)
     db.session.commit()
     token = _token(client, governor)
     events = _events(_feed(client, f"/calendar/{token}/school.ics"))
@@ -168,7 +168,7 @@ def test_governor_feed_has_review_dates_only(client, feeds):
 def test_feed_follows_the_current_role_and_other_schools_stay_out(client, feeds):
     owner = feeds["owner"]
     token = _token(client, owner)
-    elsewhere = make_school("Elsewhere")
+    elsewhere = SchoolFactory(name="Elsewhere")
     filled = filled_evaluation(elsewhere, words=1)
     make_action(filled, text="Elsewhere's action")
     db.session.commit()

@@ -14,7 +14,7 @@ from checklist_app.reporting import cache, pdf, services
 from checklist_app.reporting.pdf import ASSETS_DIR
 from checklist_app.reporting.self_evaluation_context import action_plan_report
 from checklist_app.self_evaluation import services as se_services
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.reporting_factories import (
     FIRST_ITEM,
     filled_evaluation,
@@ -111,7 +111,7 @@ def test_board_pack_summarises_the_term_then_prints_the_plan(client, setup):
 
 def test_governors_get_finalised_pdfs_only(client, setup):
     evaluation, school = setup["evaluation"], setup["school"]
-    governor = make_user(school, Role.GOVERNOR, name="Siân Governor")
+    governor = UserFactory(school=school, role=Role.GOVERNOR, name="Siân Governor")
     db.session.commit()
     login(client, governor)
     for kind in ("action-plan", "board-pack"):
@@ -124,7 +124,7 @@ def test_governors_get_finalised_pdfs_only(client, setup):
 def test_another_schools_self_evaluation_is_not_found(client, setup):
     evaluation = setup["evaluation"]
     finalise(evaluation)
-    stranger = make_user(make_school("Elsewhere"), Role.SENIOR_LEADER)
+    stranger = UserFactory(school=SchoolFactory(name="Elsewhere"), role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, stranger)
     assert client.get(f"/reports/self-evaluation/{evaluation.id}/action-plan.pdf").status_code == 404

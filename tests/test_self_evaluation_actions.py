@@ -9,7 +9,7 @@ from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import Action, ActionStatus
 from checklist_app.self_evaluation.terms import Term
-from tests.factories import make_user
+from tests.factories import UserFactory
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, this_term
 
 TODAY = date.today()
@@ -92,7 +92,7 @@ def test_conflicting_action_edit_shows_both_versions(client, leader, school):
 
 def test_filters_by_owner_status_and_overdue(client, leader, school):
     evaluation = make_evaluation(school)
-    other = make_user(school, Role.ATTENDANCE_LEAD, name="Ali Lead")
+    other = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Ali Lead")
     make_action(evaluation, text="Overdue one", review=TODAY - timedelta(days=1), owner=other)
     make_action(evaluation, text="Due later", review=TODAY + timedelta(days=30),
                 owner_name="Chair of governors")

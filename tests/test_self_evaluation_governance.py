@@ -18,7 +18,7 @@ from checklist_app.self_evaluation.models import (
     CheckpointAnswer,
     SelfEvaluation,
 )
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import (
     FIRST,
     RATING,
@@ -49,7 +49,7 @@ def governed(client, school):
     make_action(final, text="Board-visible action")
     finalise(final)
     draft = make_evaluation(school, terms[1])
-    governor = make_user(school, Role.GOVERNOR, name="Priya Shah")
+    governor = UserFactory(school=school, role=Role.GOVERNOR, name="Priya Shah")
     db.session.commit()
     login(client, governor)
     return final, draft, governor
@@ -112,10 +112,10 @@ def test_governor_cannot_edit_anything(client, governed, school):
 # --- other schools ----------------------------------------------------------------------
 
 def test_another_schools_records_are_not_found(client, school):
-    other = make_school("Elm Academy")
+    other = SchoolFactory(name="Elm Academy")
     theirs = make_evaluation(other)
     action = make_action(theirs)
-    me = make_user(school, Role.ADMIN)
+    me = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, me)
     for url in (f"/self-evaluation/{theirs.id}", f"/self-evaluation/{theirs.id}/action-plan",
@@ -142,7 +142,7 @@ def test_comparison_table(client, school):
     newer = make_evaluation(school, second)
     rate(newer, {FIRST: "embedded", "sa-02-attendance-ethos": None})
     make_action(newer, text="B")
-    user = make_user(school, Role.STAFF)
+    user = UserFactory(school=school, role=Role.STAFF)
     db.session.commit()
     login(client, user)
     page = client.get("/self-evaluation/compare").get_data(as_text=True)
@@ -159,8 +159,9 @@ def test_comparison_table(client, school):
 
 
 def test_trust_view_counts_only_the_users_admin_schools(client, school):
-    elm, ash, mine_not = make_school("Elm Academy"), make_school("Ash Academy"), make_school("Pine")
-    admin = make_user(school, Role.ADMIN, name="Trust Admin")
+    elm, ash = SchoolFactory(name="Elm Academy"), SchoolFactory(name="Ash Academy")
+    mine_not = SchoolFactory(name="Pine")
+    admin = UserFactory(school=school, role=Role.ADMIN, name="Trust Admin")
     for other in (elm, ash):
         admin.memberships.append(Membership(school=other, role=Role.ADMIN))
     admin.memberships.append(Membership(school=mine_not, role=Role.STAFF))
@@ -180,7 +181,7 @@ def test_trust_view_counts_only_the_users_admin_schools(client, school):
     assert row.endswith("<td>0</td><td>1</td><td>0</td><td>1</td>")
     assert "Elm Academy: 1 overdue action" in page
     assert "No self-evaluation for" in page and "Ash Academy" in page
-    staff = make_user(school, Role.SENIOR_LEADER)
+    staff = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     client.post("/logout")
     login(client, staff)
@@ -214,12 +215,12 @@ def _queries(client, url: str) -> int:
 def test_pages_do_not_query_per_term(client, app, url_kind, tmp_path):
     counts = []
     for n in (2, 6):
-        school = make_school()
+        school = SchoolFactory()
         evaluations = [make_evaluation(school, term) for term in _terms(n)]
         for evaluation in evaluations:
             rate(evaluation)
             make_action(evaluation)
-        user = make_user(school, Role.SENIOR_LEADER)
+        user = UserFactory(school=school, role=Role.SENIOR_LEADER)
         db.session.commit()
         login(client, user)
         url = "/self-evaluation/compare" if url_kind == "compare" \
@@ -233,12 +234,12 @@ def test_pages_do_not_query_per_term(client, app, url_kind, tmp_path):
 def test_action_pages_do_not_query_per_action(client, app, page):
     counts = []
     for n in (5, 25):
-        school = make_school()
+        school = SchoolFactory()
         evaluation = make_evaluation(school)
-        owner = make_user(school, Role.STAFF)
+        owner = UserFactory(school=school, role=Role.STAFF)
         for i in range(n):
             make_action(evaluation, owner=owner if i % 2 else None, owner_name="" if i % 2 else "X")
-        user = make_user(school, Role.SENIOR_LEADER)
+        user = UserFactory(school=school, role=Role.SENIOR_LEADER)
         db.session.commit()
         login(client, user)
         url = f"/self-evaluation/{evaluation.id}/action-plan" if page == "plan" \
@@ -277,7 +278,7 @@ def test_demo_is_complete_and_idempotent(app, school):
 def test_action_plan_context_is_plain_values(app, school):
     evaluation = make_evaluation(school, "2026-27-autumn")
     rate(evaluation, {FIRST: "embedded"})
-    owner = make_user(school, Role.STAFF, name="Sam Lee")
+    owner = UserFactory(school=school, role=Role.STAFF, name="Sam Lee")
     make_action(evaluation, text="Late one", owner=owner, review=date(2026, 10, 1))
     context = services.action_plan_context(evaluation, today=date(2026, 11, 22))
     assert context["school_name"] == "Oak Primary"
@@ -295,7 +296,7 @@ def test_action_plan_context_is_plain_values(app, school):
 @pytest.mark.parametrize("role", list(Role))
 def test_access_matrix(client, school, role):
     draft = make_evaluation(school)
-    user = make_user(school, role)
+    user = UserFactory(school=school, role=role)
     db.session.commit()
     login(client, user)
     leader, staff = role in (Role.ADMIN, Role.SENIOR_LEADER), role is not Role.GOVERNOR

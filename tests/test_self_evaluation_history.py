@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, RATING, make_evaluation
 
 
 def test_history_lists_saves_with_who_and_what(app, client):
-    school = make_school()
-    head = make_user(school, Role.SENIOR_LEADER, name="Jo Whitfield")
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Jo Whitfield")
     evaluation = make_evaluation(school)
     db.session.commit()
     login(client, head)
@@ -25,8 +25,8 @@ def test_history_lists_saves_with_who_and_what(app, client):
 
 
 def test_governors_cannot_see_the_history_of_a_draft(app, client):
-    school = make_school()
-    governor = make_user(school, Role.GOVERNOR)
+    school = SchoolFactory()
+    governor = UserFactory(school=school, role=Role.GOVERNOR)
     evaluation = make_evaluation(school)
     db.session.commit()
     login(client, governor)

@@ -17,7 +17,7 @@ from checklist_app.self_evaluation.models import (
     EvaluationStatus,
     SelfEvaluation,
 )
-from tests.factories import login, make_user
+from tests.factories import UserFactory, login
 from tests.self_evaluation_factories import (
     FIRST,
     RATING,
@@ -135,7 +135,7 @@ def test_reopen_makes_a_new_revision_and_keeps_the_old_one(client, leader, schoo
 
 def test_only_leaders_reopen(client, school):
     evaluation = finalise(make_evaluation(school))
-    lead = make_user(school, Role.ATTENDANCE_LEAD)
+    lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, lead)
     assert client.post(f"/self-evaluation/{evaluation.id}/reopen",

@@ -7,7 +7,7 @@ import re
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import CheckpointAnswer, SelfEvaluation
-from tests.factories import login, make_user
+from tests.factories import UserFactory, login
 from tests.self_evaluation_factories import FIRST, RATING, make_evaluation, rate
 
 
@@ -144,7 +144,7 @@ def test_overview_lists_checkpoints_needing_attention(client, leader, school):
 
 def test_staff_read_but_cannot_save(client, school):
     evaluation = make_evaluation(school)
-    staff = make_user(school, Role.ATTENDANCE_LEAD)
+    staff = UserFactory(school=school, role=Role.ATTENDANCE_LEAD)
     db.session.commit()
     login(client, staff)
     page = client.get(f"/self-evaluation/{evaluation.id}/checkpoints/{FIRST}")

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from checklist_app.auth.models import Membership, Role, User
 from checklist_app.extensions import db
-from tests.factories import login, make_school, make_user
+from tests.factories import SchoolFactory, UserFactory, login
 
 
 def test_admin_adds_a_user_who_can_then_log_in(app, client):
-    school = make_school("Oak")
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory(name="Oak")
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Siân Jones", "email": "sian@oak.example",
@@ -27,8 +27,8 @@ def test_admin_adds_a_user_who_can_then_log_in(app, client):
 
 
 def test_validation_keeps_what_was_typed(app, client):
-    school = make_school()
-    admin = make_user(school, Role.ADMIN)
+    school = SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
     db.session.commit()
     login(client, admin)
     response = client.post("/admin/users/", data={"name": "Łukasz Nowak", "email": "not-an-email"})
@@ -38,10 +38,10 @@ def test_validation_keeps_what_was_typed(app, client):
 
 
 def test_change_role_and_remove_only_within_the_school(app, client):
-    school, other = make_school(), make_school()
-    admin = make_user(school, Role.ADMIN)
-    teacher = make_user(school, Role.STAFF)
-    outsider = make_user(other, Role.STAFF)
+    school, other = SchoolFactory(), SchoolFactory()
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    teacher = UserFactory(school=school, role=Role.STAFF)
+    outsider = UserFactory(school=other, role=Role.STAFF)
     db.session.commit()
     login(client, admin)
     membership = teacher.memberships[0]
@@ -57,8 +57,8 @@ def test_change_role_and_remove_only_within_the_school(app, client):
 
 
 def test_only_admins_manage_users(app, client):
-    school = make_school()
-    head = make_user(school, Role.SENIOR_LEADER)
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER)
     db.session.commit()
     login(client, head)
     assert client.get("/admin/users/").status_code == 403

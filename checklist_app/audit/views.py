@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy import String, cast, or_, select
 
+from checklist_app.audit.blueprint import bp
 from checklist_app.audit.models import AuditEvent
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
 
-bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 PAGE_SIZE = 100
 
 

@@ -6,7 +6,7 @@ school ends their access there at once (and deactivates the account if it was th
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,13 +14,14 @@ from sqlalchemy.orm import joinedload
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
+from checklist_app.auth import operations
+from checklist_app.auth.blueprint import staff as bp
 from checklist_app.auth.models import ROLE_LABELS, Membership, Role
 from checklist_app.auth.services import AccountError, create_user
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("staff", __name__, url_prefix="/admin/users", template_folder="templates")
 
 
 class AddUserForm(FlaskForm):
@@ -60,12 +61,11 @@ def index():
     form = AddUserForm()
     if form.validate_on_submit():
         try:
-            user, password = create_user(form.email.data, form.name.data, None, form.role.data,
-                                         current_school())
+            user, password = run(lambda: create_user(form.email.data, form.name.data, None,
+                                                     form.role.data, current_school()))
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"{user.name} can now log in as {Role(form.role.data).label.lower()}. Their "
                   f"password is {password} — give it to them securely; it is shown only once.",
                   "success")
@@ -85,8 +85,7 @@ def change_role(membership_id: int):
     if membership.user_id == current_user.id:
         flash("You cannot change your own role; ask another administrator.", "error")
     elif form.validate_on_submit():
-        membership.role = Role(form.role.data)
-        db.session.commit()
+        run(lambda: operations.change_role(membership, Role(form.role.data)))
         flash(f"{membership.user.name} is now {membership.role.label.lower()}.", "success")
     else:
         flash("Choose a role.", "error")
@@ -104,9 +103,6 @@ def remove(membership_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     user = membership.user
-    db.session.delete(membership)
-    if len(user.memberships) <= 1:
-        user.active = False
-    db.session.commit()
+    run(lambda: operations.remove_member(membership))
     flash(f"{user.name} no longer has access to {current_school().name}.", "success")
     return redirect(url_for("staff.index"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -16,12 +15,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from checklist_app.auth.blueprint import bp
 from checklist_app.auth.forms import LoginForm, SwitchSchoolForm
 from checklist_app.auth.services import authenticate
 from checklist_app.extensions import limiter
 from checklist_app.security import EVERYONE, allow, public
-
-bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:

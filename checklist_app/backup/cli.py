@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from checklist_app.backup.services import BackupError, dumps, export_all, import_all
+from checklist_app.extensions import db
 
 
 @click.command("export")
@@ -37,6 +38,7 @@ def import_command(source: Path) -> None:
         raise click.ClickException(f"{source} is not a readable backup: {error}") from None
     try:
         counts = import_all(data)
+        db.session.commit()
     except BackupError as error:
         raise click.ClickException(f"Import failed, nothing was changed: {error}") from None
     click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")

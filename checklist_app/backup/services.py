@@ -39,9 +39,9 @@ def _to_json(value: Any) -> Any:
 
 def _revision() -> str | None:
     try:
-        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        with db.session.begin_nested():  # a failure undoes only this read, not the transaction
+            return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception:  # noqa: BLE001 - a database made with create_all has no alembic table
-        db.session.rollback()
         return None
 
 
@@ -105,7 +105,8 @@ def _check_header(data: Any) -> dict[str, list]:
 
 
 def import_all(data: Any) -> dict[str, int]:
-    """Load a backup into an empty database in one transaction; on any error nothing changes."""
+    """Load a backup into an empty database in one transaction; on any error it is rolled back and
+    nothing changes. The caller (the ``import`` command) commits."""
     tables = _check_header(data)
     for table in _tables():
         if db.session.execute(select(func.count()).select_from(table)).scalar():
@@ -121,7 +122,7 @@ def import_all(data: Any) -> dict[str, int]:
                 db.session.execute(insert(table), [_from_json(table, r) for r in rows])
             counts[table.name] = len(rows)
         _reset_sequences()
-        db.session.commit()
+        db.session.flush()
     except BackupError:
         db.session.rollback()
         raise

@@ -20,7 +20,7 @@ from checklist_app.casework.models import Case, CaseStatus, Pupil, Stage
 from checklist_app.casework.paging import Pager
 from checklist_app.casework.process.next_step import next_step
 from checklist_app.casework.process.progress import percent
-from checklist_app.casework.services import completion_of
+from checklist_app.casework.queries import completion_of
 from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db

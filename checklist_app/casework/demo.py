@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 
 from checklist_app.auth.models import Membership, Role, School, User
-from checklist_app.casework import contract_services as contracts
-from checklist_app.casework import letter_services as letters
-from checklist_app.casework import meeting_services as meetings
-from checklist_app.casework import services
+from checklist_app.casework import contract_operations as contracts
+from checklist_app.casework import letter_operations as letters
+from checklist_app.casework import meeting_operations as meetings
+from checklist_app.casework import operations
 from checklist_app.casework.models import (
     AttendeeKind,
     ClosureReason,
@@ -39,13 +39,13 @@ def _pupil(school: School, n: int, first: str, last: str, born: date, year: str,
     pupil = Pupil(school_id=school.id, first_name=first, last_name=last, date_of_birth=born,
                   year_group=year, upn=f"{DEMO_UPN_PREFIX}{n}", **extra)
     db.session.add(pupil)
-    db.session.commit()
+    db.session.flush()
     return pupil
 
 
 def _parent(pupil: Pupil, title: str, first: str, last: str, relation: str, address: str,
             postcode: str, **extra: Any):
-    return services.add_parent(pupil, {"title": title, "first_name": first, "last_name": last,
+    return operations.add_parent(pupil, {"title": title, "first_name": first, "last_name": last,
                                        "relationship_to_pupil": relation, "address": address,
                                        "postcode": postcode, **extra})
 
@@ -96,23 +96,24 @@ def _letter(case: Any, key: str, parent: Any, meeting: Any, on: date, user: Any)
 def _figures(case: Any, start: date, values: list[tuple[float, int]]) -> None:
     for week, (percent, sessions) in enumerate(values):
         begin = start + timedelta(weeks=2 * week)
-        services.add_figure(case, {"period_start": begin, "period_end": begin + timedelta(days=11),
+        operations.add_figure(case, {"period_start": begin, "period_end": begin + timedelta(days=11),
                                    "attendance_percent": percent, "unauthorised_sessions": sessions,
-                                   "recorded_on": begin + timedelta(days=12)})
+                                   "recorded_on": begin + timedelta(days=12)},
+                              begin + timedelta(days=12))
 
 
 def _contact(case: Any, on: date, method: ContactMethod, who: str, made: bool, outcome: str,
              social_worker: bool = False) -> None:
-    services.add_contact(case, {"occurred_at": datetime.combine(on, time(9, 30)), "method": method,
+    operations.add_contact(case, {"occurred_at": datetime.combine(on, time(9, 30)), "method": method,
                                 "with_whom": who, "made": made, "outcome": outcome,
                                 "with_social_worker": social_worker}, "Demo data")
 
 
 def _open(pupil: Pupil, lead: User | None, baseline: float, reason: str, opened: date):
-    return services.open_case(pupil, {"lead_user_id": lead.id if lead else None,
+    return operations.open_case(pupil, {"lead_user_id": lead.id if lead else None,
                                       "chair_name": "Mrs Helen Carter, Deputy Headteacher",
                                       "baseline_attendance": baseline, "reason_for_concern": reason,
-                                      "opened_on": opened})
+                                      "opened_on": opened}, opened)
 
 
 def _meeting(case: Any, kind: MeetingKind, on: date, parents: list[Any], lead: User | None):
@@ -127,13 +128,14 @@ def _present(meeting: Any, parents: bool = True) -> set[int]:
     return {a.id for a in meeting.attendees if parents or a.kind is not AttendeeKind.PARENT}
 
 
-def load_demo(school: School, report: Callable[[str], None]) -> None:
-    """Add the demo cases once (never duplicates; touches only ``school``)."""
+def load_demo(school: School, today: date, report: Callable[[str], None]) -> None:
+    """Add the demo cases once, dated back from ``today`` (never duplicates; touches only
+    ``school``). The caller commits."""
     if db.session.scalar(select(Pupil.id).where(Pupil.school_id == school.id,
                                                 Pupil.upn.like(f"{DEMO_UPN_PREFIX}%"))):
         report("Casework demo already loaded.")
         return
-    lead, today = _lead(school), date.today()
+    lead = _lead(school)
     _separated_parents(school, lead, today)
     _did_not_attend(school, lead, today)
     _improved_and_closed(school, lead, today)
@@ -198,7 +200,7 @@ def _improved_and_closed(school: School, lead: User | None, today: date) -> None
     closed = start + timedelta(weeks=12)
     _letter(case, "attendance-improved", dad, None, closed, lead)
     improved = next(x for x in case.letters if x.step is LetterStep.IMPROVED)
-    services.close_case(case, ClosureReason.ATTENDANCE_IMPROVED, "Attendance has risen from 80% to "
+    operations.close_case(case, ClosureReason.ATTENDANCE_IMPROVED, "Attendance has risen from 80% to "
                         "93.5%; the support continues without a contract.", closed, improved.id)
 
 

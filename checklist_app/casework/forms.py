@@ -32,7 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from checklist_app.casework.contract_services import END_REASONS
+from checklist_app.casework.contract_operations import END_REASONS
 from checklist_app.casework.models import (
     AgreementStatus,
     AttendeeKind,

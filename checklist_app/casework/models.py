@@ -3,7 +3,6 @@ attendance figures and contacts. Every record is scoped by ``school_id`` and aud
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time
 from typing import Any
 
@@ -11,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Column,
     ColumnElement,
-    Enum,
     ForeignKey,
     String,
     Table,
@@ -45,10 +43,7 @@ from checklist_app.casework.enums import (  # noqa: F401  (re-exported for calle
 )
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db, utcnow
-
-
-def _enum(kind: type[enum.Enum], length: int = 30) -> Enum:
-    return Enum(kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+from checklist_app.mixins import CaseScoped, SchoolScoped, Versioned, enum_column
 
 
 class CaseRecord(Audited):
@@ -58,11 +53,9 @@ class CaseRecord(Audited):
         return ("case", self.case_id)  # type: ignore[attr-defined]
 
 
-class Pupil(Audited, db.Model):
+class Pupil(Audited, SchoolScoped, Versioned, db.Model):
     """A pupil whose attendance is a concern."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date]
@@ -72,12 +65,9 @@ class Pupil(Audited, db.Model):
     social_worker_name: Mapped[str] = mapped_column(String(200), default="")
     social_worker_contact: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     parents: Mapped[list[Parent]] = relationship(back_populates="pupil", order_by="Parent.id")
     cases: Mapped[list[Case]] = relationship(back_populates="pupil", order_by="Case.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def full_name(self) -> str:
@@ -87,11 +77,9 @@ class Pupil(Audited, db.Model):
         return ("pupil", self.id)
 
 
-class Parent(Audited, db.Model):
+class Parent(Audited, SchoolScoped, Versioned, db.Model):
     """A parent or carer of a pupil, including one who does not live with them."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(20), default="")
     first_name: Mapped[str] = mapped_column(String(100))
@@ -104,11 +92,8 @@ class Parent(Audited, db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     reasonable_adjustments: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(default=1)
 
     pupil: Mapped[Pupil] = relationship(back_populates="parents")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def full_name(self) -> str:
@@ -122,11 +107,9 @@ class Parent(Audited, db.Model):
         return ("pupil", self.pupil_id)
 
 
-class Case(Audited, db.Model):
+class Case(Audited, SchoolScoped, Versioned, db.Model):
     """An attendance case for one pupil, from opening to closure."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
     lead_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
                                                      index=True)
@@ -134,15 +117,14 @@ class Case(Audited, db.Model):
     baseline_attendance: Mapped[float]
     reason_for_concern: Mapped[str] = mapped_column(Text)
     opened_on: Mapped[date]
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 10), default=CaseStatus.OPEN)
-    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.OPENED, index=True)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, 10), default=CaseStatus.OPEN)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage), default=Stage.OPENED, index=True)
     closed_on: Mapped[date | None]
-    closure_reason: Mapped[ClosureReason | None] = mapped_column(_enum(ClosureReason))
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(enum_column(ClosureReason))
     closure_rationale: Mapped[str] = mapped_column(Text, default="")
     checklist_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("definition_snapshot.id"))
     checklist_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     school: Mapped[School] = relationship()
     pupil: Mapped[Pupil] = relationship(back_populates="cases")
@@ -157,37 +139,29 @@ class Case(Audited, db.Model):
     contacts: Mapped[list[Contact]] = relationship(back_populates="case",
                                                    order_by="Contact.occurred_at")
 
-    __mapper_args__ = {"version_id_col": version}
-
     def audit_subject(self) -> tuple[str, int] | None:
         return ("case", self.id)
 
 
-class Meeting(CaseRecord, db.Model):
+class Meeting(CaseRecord, CaseScoped, Versioned, db.Model):
     """A contract, review or professionals meeting, with its record (rules R25–R27)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind, 20))
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, 20))
     meeting_date: Mapped[date]
     start_time: Mapped[time | None]
     location: Mapped[str] = mapped_column(String(200), default="")
     alternative_offered: Mapped[str] = mapped_column(String(300), default="")
     scheduled_on: Mapped[date]
-    outcome: Mapped[MeetingOutcome] = mapped_column(_enum(MeetingOutcome, 20),
+    outcome: Mapped[MeetingOutcome] = mapped_column(enum_column(MeetingOutcome, 20),
                                                     default=MeetingOutcome.SCHEDULED)
     notes: Mapped[str] = mapped_column(Text, default="")
     record_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("definition_snapshot.id"))
     record_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = relationship(back_populates="meetings")
     record_snapshot: Mapped[DefinitionSnapshot | None] = relationship()
     attendees: Mapped[list[Attendee]] = relationship(back_populates="meeting",
                                                      order_by="Attendee.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @hybrid_property
     def parents_attended(self) -> bool:
@@ -204,24 +178,18 @@ class Meeting(CaseRecord, db.Model):
             Attendee.kind == AttendeeKind.PARENT).exists())
 
 
-class Attendee(CaseRecord, db.Model):
+class Attendee(CaseRecord, CaseScoped, Versioned, db.Model):
     """Someone invited to a meeting: name and role in full, and whether they were there (R25)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[AttendeeKind] = mapped_column(_enum(AttendeeKind, 10))
+    kind: Mapped[AttendeeKind] = mapped_column(enum_column(AttendeeKind, 10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     present: Mapped[bool] = mapped_column(default=False)
-    version: Mapped[int] = mapped_column(default=1)
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendees")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 contract_parent = Table(
@@ -231,22 +199,19 @@ contract_parent = Table(
 )
 
 
-class Contract(CaseRecord, db.Model):
+class Contract(CaseRecord, CaseScoped, Versioned, db.Model):
     """An attendance contract between parent(s) and the governing board (R6–R10).
 
     A signed contract is locked; changes at a review make a new revision (``previous_id``).
     """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     revision: Mapped[int] = mapped_column(default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
-    status: Mapped[ContractStatus] = mapped_column(_enum(ContractStatus, 12),
+    status: Mapped[ContractStatus] = mapped_column(enum_column(ContractStatus, 12),
                                                    default=ContractStatus.DRAFT)
     duration_value: Mapped[int | None]
-    duration_unit: Mapped[DurationUnit] = mapped_column(_enum(DurationUnit, 10),
+    duration_unit: Mapped[DurationUnit] = mapped_column(enum_column(DurationUnit, 10),
                                                         default=DurationUnit.MONTHS)
     review_date: Mapped[date | None]
     signed_on: Mapped[date | None]
@@ -255,7 +220,6 @@ class Contract(CaseRecord, db.Model):
     end_rationale: Mapped[str] = mapped_column(Text, default="")
     end_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = relationship(back_populates="contracts")
     meeting: Mapped[Meeting] = relationship()
@@ -264,8 +228,6 @@ class Contract(CaseRecord, db.Model):
                                                        order_by="Agreement.id")
     signatures: Mapped[list[Signature]] = relationship(back_populates="contract",
                                                        order_by="Signature.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def locked(self) -> bool:
@@ -280,37 +242,28 @@ class Contract(CaseRecord, db.Model):
         return f"{self.duration_value} {unit}"
 
 
-class Agreement(CaseRecord, db.Model):
+class Agreement(CaseRecord, CaseScoped, Versioned, db.Model):
     """One thing a party agrees to; complete / not applicable ones are struck through (R9)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"),
                                              index=True)
-    party: Mapped[Party] = mapped_column(_enum(Party, 10))
+    party: Mapped[Party] = mapped_column(enum_column(Party, 10))
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None]
-    status: Mapped[AgreementStatus] = mapped_column(_enum(AgreementStatus, 20),
+    status: Mapped[AgreementStatus] = mapped_column(enum_column(AgreementStatus, 20),
                                                     default=AgreementStatus.OPEN)
-    version: Mapped[int] = mapped_column(default=1)
 
     contract: Mapped[Contract] = relationship(back_populates="agreements")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def struck(self) -> bool:
         return self.status is not AgreementStatus.OPEN
 
 
-class Signature(CaseRecord, db.Model):
+class Signature(CaseRecord, CaseScoped, Versioned, db.Model):
     """A signature on a contract by someone present at its meeting (R7)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"),
                                              index=True)
     attendee_id: Mapped[int] = mapped_column(ForeignKey("attendee.id"))
@@ -320,80 +273,59 @@ class Signature(CaseRecord, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     on_behalf_of_board: Mapped[bool] = mapped_column(default=False)
     signed_on: Mapped[date]
-    version: Mapped[int] = mapped_column(default=1)
 
     contract: Mapped[Contract] = relationship(back_populates="signatures")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class AttendanceFigure(CaseRecord, db.Model):
+class AttendanceFigure(CaseRecord, CaseScoped, Versioned, db.Model):
     """Attendance over one period: percentage and unauthorised sessions (R13, R21, R28, R29)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     recorded_on: Mapped[date]
     period_start: Mapped[date]
     period_end: Mapped[date]
     attendance_percent: Mapped[float]
     unauthorised_sessions: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = relationship(back_populates="figures")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class Contact(CaseRecord, db.Model):
+class Contact(CaseRecord, CaseScoped, Versioned, db.Model):
     """A contact or attempted contact with the family or a professional (R23)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     occurred_at: Mapped[datetime]
-    method: Mapped[ContactMethod] = mapped_column(_enum(ContactMethod, 12))
+    method: Mapped[ContactMethod] = mapped_column(enum_column(ContactMethod, 12))
     with_whom: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id", ondelete="SET NULL"))
     with_social_worker: Mapped[bool] = mapped_column(default=False)
     made: Mapped[bool] = mapped_column(default=True)
     outcome: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
-    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = relationship(back_populates="contacts")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class Letter(CaseRecord, db.Model):
+class Letter(CaseRecord, CaseScoped, Versioned, db.Model):
     """A letter of the process: a draft staff may edit (R24), then issued and frozen."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    step: Mapped[LetterStep] = mapped_column(_enum(LetterStep, 4))
+    step: Mapped[LetterStep] = mapped_column(enum_column(LetterStep, 4))
     key: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     recipient_parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("parent.id", ondelete="SET NULL"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
     body_markdown: Mapped[str] = mapped_column(Text)
-    status: Mapped[LetterStatus] = mapped_column(_enum(LetterStatus, 10), default=LetterStatus.DRAFT,
+    status: Mapped[LetterStatus] = mapped_column(enum_column(LetterStatus, 10), default=LetterStatus.DRAFT,
                                                  active_history=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]
     issued_on: Mapped[date | None]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     issued_by_name: Mapped[str] = mapped_column(String(200), default="")
-    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[Case] = relationship(back_populates="letters")
     recipient: Mapped[Parent | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def issued(self) -> bool:

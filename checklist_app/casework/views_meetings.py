@@ -8,12 +8,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from checklist_app.casework import meeting_services, services
+from checklist_app import clock
+from checklist_app.casework import meeting_operations
+from checklist_app.casework.blueprint import bp
 from checklist_app.casework.forms import AttendeeForm, MeetingForm, record_extra_fields
+from checklist_app.casework.loading import case_with_records, child_of
 from checklist_app.casework.models import AttendeeKind, Meeting, MeetingKind, MeetingOutcome
+from checklist_app.casework.operations import CaseworkError
+from checklist_app.casework.pages import form_round_trip
 from checklist_app.casework.process import dates
 from checklist_app.casework.settings import settings
-from checklist_app.casework.views import bp, form_page, refused
 from checklist_app.checklist_engine.forms import (
     answers_from_form,
     build_form_class,
@@ -22,8 +26,9 @@ from checklist_app.checklist_engine.forms import (
     form_data_from_answers,
 )
 from checklist_app.concurrency import Conflict
+from checklist_app.editing import refused_status, round_trip, run
 from checklist_app.formatting import long_date
-from checklist_app.security import CASEWORKERS, allow
+from checklist_app.security import CASEWORKERS, allow, current_school
 
 
 def _case_url(case_id: int) -> str:
@@ -34,8 +39,8 @@ def _case_url(case_id: int) -> str:
 @allow(CASEWORKERS)
 def new_meeting(case_id: int):
     """Schedule a contract, review or professionals meeting."""
-    case = services.case_with_records(case_id)
-    earliest = dates.add_days(date.today(), settings().notice_days)
+    case = case_with_records(current_school(), case_id)
+    earliest = dates.add_days(clock.today(), settings().notice_days)
     form = MeetingForm(data=None if request.method == "POST" else {
         "kind": request.args.get("kind", "contract"), "meeting_date": earliest,
         "parent_ids": [p.id for p in case.pupil.parents if p.parental_responsibility]})
@@ -45,18 +50,16 @@ def new_meeting(case_id: int):
     title = f"Schedule a meeting for {case.pupil.full_name}"
     page = {"submit": "Schedule", "intro": f"Give at least {settings().notice_days} days' notice of "
             f"a contract meeting: the earliest date from today is {long_date(earliest)} (R11)."}
-    if form.validate_on_submit():
-        lead = case.lead
-        try:
-            meeting = meeting_services.schedule_meeting(
-                case, MeetingKind(form.kind.data), form.meeting_date.data, form.start_time.data,
-                form.location.data, form.alternative_offered.data, form.parent_ids.data or [],
-                lead_name=lead.name if lead else "", lead_user_id=lead.id if lead else None)
-        except services.CaseworkError as error:
-            return form_page(form, title, back, refused(error), problem=str(error), **page)
-        flash("Meeting scheduled. Add anyone else invited, then send the invite letter.", "success")
-        return redirect(url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id))
-    return form_page(form, title, back, 400 if form.errors else 200, **page)
+    lead = case.lead
+    return form_round_trip(
+        form, title, back, lambda: meeting_operations.schedule_meeting(
+            case, MeetingKind(form.kind.data), form.meeting_date.data, form.start_time.data,
+            form.location.data, form.alternative_offered.data, form.parent_ids.data or [],
+            clock.today(), lead_name=lead.name if lead else "",
+            lead_user_id=lead.id if lead else None),
+        "Meeting scheduled. Add anyone else invited, then send the invite letter.",
+        to=lambda meeting: url_for("casework.meeting_page", case_id=case.id,
+                                   meeting_id=meeting.id), **page)
 
 
 def _attendee_form(meeting: Meeting) -> AttendeeForm:
@@ -70,10 +73,10 @@ def _attendee_form(meeting: Meeting) -> AttendeeForm:
 @allow(CASEWORKERS)
 def meeting_page(case_id: int, meeting_id: int):
     """A meeting: details, attendees (name and role in full) and its record."""
-    case = services.case_with_records(case_id)
-    meeting = services.child_of(case, Meeting, meeting_id)
+    case = case_with_records(current_school(), case_id)
+    meeting = child_of(case, Meeting, meeting_id)
     return render_template("casework/meeting.html", case=case, meeting=meeting,
-                           definition=meeting_services.record_definition(meeting),
+                           definition=meeting_operations.record_definition(meeting),
                            attendee_form=_attendee_form(meeting), field_name=field_name)
 
 
@@ -81,30 +84,30 @@ def meeting_page(case_id: int, meeting_id: int):
 @allow(CASEWORKERS)
 def add_attendee(case_id: int, meeting_id: int):
     """Add someone invited to the meeting."""
-    case = services.case_with_records(case_id)
-    meeting = services.child_of(case, Meeting, meeting_id)
+    case = case_with_records(current_school(), case_id)
+    meeting = child_of(case, Meeting, meeting_id)
     form = _attendee_form(meeting)
-    problem = None
-    if form.validate_on_submit():
-        try:
-            meeting_services.add_attendee(meeting, form.name.data, form.role.data,
-                                          AttendeeKind(form.kind.data), form.parent_id.data)
-            flash(f"{form.name.data} added.", "success")
-            return redirect(url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id))
-        except services.CaseworkError as error:
-            problem = str(error)
-    return render_template("casework/meeting.html", case=case, meeting=meeting,
-                           definition=meeting_services.record_definition(meeting),
-                           attendee_form=form, problem=problem, field_name=field_name), 400
+
+    def render(status: int, problem: str | None = None, **_: object):
+        return render_template("casework/meeting.html", case=case, meeting=meeting,
+                               definition=meeting_operations.record_definition(meeting),
+                               attendee_form=form, problem=problem, field_name=field_name), 400
+
+    return round_trip(
+        form, lambda: meeting_operations.add_attendee(meeting, form.name.data, form.role.data,
+                                                      AttendeeKind(form.kind.data),
+                                                      form.parent_id.data),
+        render=render, done=f"{form.name.data} added.",
+        to=url_for("casework.meeting_page", case_id=case.id, meeting_id=meeting.id))
 
 
 @bp.route("/<int:case_id>/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
 @allow(CASEWORKERS)
 def record_meeting(case_id: int, meeting_id: int):
     """Record the outcome, who was there and the meeting record (R6, R25–R27)."""
-    case = services.case_with_records(case_id)
-    meeting = services.child_of(case, Meeting, meeting_id)
-    definition = meeting_services.record_definition(meeting)
+    case = case_with_records(current_school(), case_id)
+    meeting = child_of(case, Meeting, meeting_id)
+    definition = meeting_operations.record_definition(meeting)
     items = definition.items() if definition else []
     extra = record_extra_fields(meeting.attendees)
     form_class = build_form_class(definition, items, extra=extra) if definition \
@@ -125,16 +128,16 @@ def record_meeting(case_id: int, meeting_id: int):
     if form.validate_on_submit():
         present = {a.id for a in meeting.attendees if form[f"present_{a.id}"].data}
         try:
-            problems = meeting_services.record_meeting(
+            problems = run(lambda: meeting_operations.record_meeting(
                 meeting, MeetingOutcome(form.outcome.data), present,
                 answers_from_form(form, definition, items) if definition else {},
                 form.meeting_notes.data,
-                form.version.data)
+                form.version.data), meeting)
         except Conflict as conflict:
             status, problem, problems = 409, str(conflict), {}
             form.version.data = meeting.version
-        except services.CaseworkError as error:
-            status, problem, problems = refused(error), str(error), {}
+        except CaseworkError as error:
+            status, problem, problems = refused_status(error), str(error), {}
         else:
             for item_id, message in problems.items():
                 form[field_name(item_id)].errors = [*form[field_name(item_id)].errors, message]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 
-from checklist_app.casework import services
+from checklist_app.casework import operations, queries
+from checklist_app.casework.blueprint import bp
 from checklist_app.casework.forms import ParentForm, PupilForm
+from checklist_app.casework.loading import scoped
 from checklist_app.casework.models import Parent, Pupil
-from checklist_app.casework.views import bp, edit_page, form_page, whole_number_arg
-from checklist_app.security import CASEWORKERS, allow
+from checklist_app.casework.pages import edit_page, form_round_trip, whole_number_arg
+from checklist_app.security import CASEWORKERS, allow, current_school
 
 
 @bp.route("/pupils")
@@ -17,7 +19,7 @@ def pupils():
     """The school's pupils with casework records, by last name, 50 to a page; search by name or UPN."""
     typed = request.args.get("q") or ""
     search = "".join(c if c.isprintable() else " " for c in typed).strip()[:200]  # no NUL etc.
-    found, pager = services.school_pupils(search, whole_number_arg("page"))
+    found, pager = queries.school_pupils(current_school(), search, whole_number_arg("page"))
     return render_template("casework/pupils.html", pupils=found, pager=pager, search=search)
 
 
@@ -27,18 +29,17 @@ def new_pupil():
     """Add a pupil; parents and carers are added on the pupil's page."""
     form = PupilForm()
     back = url_for("casework.pupils")
-    if form.validate_on_submit():
-        pupil = services.create_pupil(form.data)
-        flash(f"{pupil.full_name} added. Now add their parents or carers.", "success")
-        return redirect(url_for("casework.pupil_page", pupil_id=pupil.id))
-    return form_page(form, "Add a pupil", back, 400 if form.errors else 200, submit="Add the pupil")
+    return form_round_trip(
+        form, "Add a pupil", back, lambda: operations.create_pupil(current_school(), form.data),
+        lambda pupil: f"{pupil.full_name} added. Now add their parents or carers.",
+        to=lambda pupil: url_for("casework.pupil_page", pupil_id=pupil.id), submit="Add the pupil")
 
 
 @bp.route("/pupils/<int:pupil_id>")
 @allow(CASEWORKERS)
 def pupil_page(pupil_id: int):
     """A pupil, their parents or carers, and their cases."""
-    pupil = services.scoped(Pupil, pupil_id)
+    pupil = scoped(current_school(), Pupil, pupil_id)
     return render_template("casework/pupil.html", pupil=pupil)
 
 
@@ -46,10 +47,10 @@ def pupil_page(pupil_id: int):
 @allow(CASEWORKERS)
 def edit_pupil(pupil_id: int):
     """Change a pupil's details."""
-    pupil = services.scoped(Pupil, pupil_id)
+    pupil = scoped(current_school(), Pupil, pupil_id)
     form = PupilForm(obj=pupil if request.method == "GET" else None)
     back = url_for("casework.pupil_page", pupil_id=pupil.id)
-    return edit_page(form, pupil, f"Edit {pupil.full_name}", back, lambda: services.update_pupil(
+    return edit_page(form, pupil, f"Edit {pupil.full_name}", back, lambda: operations.update_pupil(
         pupil, form.data, form.version.data), "Pupil saved.")
 
 
@@ -57,25 +58,23 @@ def edit_pupil(pupil_id: int):
 @allow(CASEWORKERS)
 def new_parent(pupil_id: int):
     """Add a parent or carer (including one who does not live with the pupil)."""
-    pupil = services.scoped(Pupil, pupil_id)
+    pupil = scoped(current_school(), Pupil, pupil_id)
     form = ParentForm(data=None if request.method == "POST" else {
         "lives_with_pupil": True, "parental_responsibility": True})
     back = url_for("casework.pupil_page", pupil_id=pupil.id)
-    if form.validate_on_submit():
-        parent = services.add_parent(pupil, form.data)
-        flash(f"{parent.full_name} added.", "success")
-        return redirect(back)
-    return form_page(form, f"Add a parent or carer of {pupil.full_name}", back,
-                     400 if form.errors else 200, submit="Add")
+    return form_round_trip(
+        form, f"Add a parent or carer of {pupil.full_name}", back,
+        lambda: operations.add_parent(pupil, form.data),
+        lambda parent: f"{parent.full_name} added.", submit="Add")
 
 
 @bp.route("/parents/<int:parent_id>/edit", methods=["GET", "POST"])
 @allow(CASEWORKERS)
 def edit_parent(parent_id: int):
     """Change a parent's or carer's details."""
-    parent = services.scoped(Parent, parent_id)
+    parent = scoped(current_school(), Parent, parent_id)
     form = ParentForm(obj=parent if request.method == "GET" else None)
     back = url_for("casework.pupil_page", pupil_id=parent.pupil_id)
     return edit_page(form, parent, f"Edit {parent.full_name}", back,
-                     lambda: services.update_parent(parent, form.data, form.version.data),
+                     lambda: operations.update_parent(parent, form.data, form.version.data),
                      "Parent or carer saved.")

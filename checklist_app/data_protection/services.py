@@ -63,7 +63,7 @@ def erase_pupil(school_id: int, pupil_id: int, confirmation: str, reason: str) -
         "subject_type": None, "subject_id": None, "reason": reason.strip()[:500],
         "changes": {"erased": {k: [v, 0] for k, v in counts.items() if v}},
     }])
-    db.session.commit()
+    db.session.flush()
     return counts
 
 
@@ -72,9 +72,9 @@ def retention_years() -> int:
     return int(current_app.config.get("RETENTION_YEARS", DEFAULT_RETENTION_YEARS))
 
 
-def retention_due(school_id: int, today: date | None = None) -> list[Case]:
-    """Closed cases whose closing date is older than the retention period, oldest first."""
-    today = today or date.today()
+def retention_due(school_id: int, today: date) -> list[Case]:
+    """Closed cases whose closing date is older than the retention period on ``today``, oldest
+    first."""
     years = retention_years()
     try:
         cutoff = today.replace(year=today.year - years)

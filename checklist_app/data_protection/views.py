@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
+from checklist_app import clock
 from checklist_app.casework.models import Pupil
+from checklist_app.data_protection.blueprint import bp
 from checklist_app.data_protection.forms import EraseForm
 from checklist_app.data_protection.services import (
     ErasureError,
@@ -13,11 +15,9 @@ from checklist_app.data_protection.services import (
     retention_due,
     retention_years,
 )
+from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
-
-bp = Blueprint("data_protection", __name__, url_prefix="/data-protection",
-               template_folder="templates")
 
 
 def _pupil(pupil_id: int) -> Pupil:
@@ -35,7 +35,8 @@ def erase(pupil_id: int):
     if form.validate_on_submit():
         name = pupil.full_name
         try:
-            erase_pupil(current_school().id, pupil.id, form.confirmation.data, form.reason.data)
+            run(lambda: erase_pupil(current_school().id, pupil.id, form.confirmation.data,
+                                    form.reason.data))
         except ErasureError as error:
             form.confirmation.errors.append(str(error))
         else:
@@ -50,5 +51,5 @@ def erase(pupil_id: int):
 @allow(ADMINS)
 def retention():
     """Closed cases older than the retention period, for review."""
-    cases = retention_due(current_school().id)
+    cases = retention_due(current_school().id, clock.today())
     return render_template("data_protection/retention.html", cases=cases, years=retention_years())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 
 from checklist_app.checklist_engine.diff import diff
 from checklist_app.checklist_engine.pinning import drift
 from checklist_app.checklist_engine.registry import registry
+from checklist_app.definitions.blueprint import bp
 from checklist_app.security import EVERYONE, allow
-
-bp = Blueprint("definitions", __name__, url_prefix="/checklists", template_folder="templates")
 
 
 @bp.route("/")

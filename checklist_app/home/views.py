@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
+from checklist_app.home.blueprint import bp
 from checklist_app.security import EVERYONE, allow, current_school, public
-
-bp = Blueprint("home", __name__)
 
 
 @bp.route("/")

@@ -6,17 +6,15 @@ in the URL stands for the user, and only an active user's current roles decide w
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from checklist_app import clock
+from checklist_app.editing import run
 from checklist_app.reporting import ical
-from checklist_app.reporting.views import bp
+from checklist_app.reporting.blueprint import bp, feeds
 from checklist_app.security import EVERYONE, allow, public
-
-feeds = Blueprint("calendar_feed", __name__, url_prefix="/calendar")
 
 
 def _feed_urls() -> dict[str, str]:
@@ -41,7 +39,7 @@ def create_calendar_token():
     if not FlaskForm().validate_on_submit():
         abort(400)
     replacing = bool(current_user.calendar_token)
-    ical.issue_token(current_user)
+    run(lambda: ical.issue_token(current_user))
     flash("New calendar links created. The old links no longer work." if replacing
           else "Calendar links created.", "success")
     return redirect(url_for(".calendar_settings"))
@@ -53,7 +51,7 @@ def revoke_calendar_token():
     """Switch the user's calendar links off."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    ical.revoke_token(current_user)
+    run(lambda: ical.revoke_token(current_user))
     flash("Calendar links switched off. Calendars subscribed to them will stop updating.", "success")
     return redirect(url_for(".calendar_settings"))
 
@@ -62,7 +60,7 @@ def _feed(token: str, mine: bool) -> Response:
     user = ical.user_for_token(token)
     if user is None:
         abort(404)
-    events = ical.feed_events(user, mine, date.today())
+    events = ical.feed_events(user, mine, clock.today())
     name = "My attendance review dates" if mine else "Attendance review dates"
     response = Response(ical.to_ics(events, name, request.host.split(":")[0] or "checklist-app"),
                         mimetype="text/calendar")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from checklist_app.casework import services as casework
+from checklist_app.casework import queries as casework
 from checklist_app.casework.enums import AttendeeKind, ContractStatus, LetterStatus, Party
-from checklist_app.casework.meeting_services import record_definition
+from checklist_app.casework.meeting_operations import record_definition
 from checklist_app.casework.models import Case, Contract, Letter, Meeting
 from checklist_app.casework.process.merge import adjustments_of
 from checklist_app.checklist_engine.schema import Definition, ResponseType

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from checklist_app import clock
 from checklist_app.reporting import services
 from checklist_app.reporting.services import Document, ReportError
 
@@ -37,7 +37,7 @@ def self_evaluation_report(urn: str, term: str, output: str) -> None:
         evaluation = services.evaluation_for(urn, term)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    _write(services.action_plan_pdf(evaluation, date.today()), output)
+    _write(services.action_plan_pdf(evaluation, clock.today()), output)
 
 
 @report_group.command("board-pack")
@@ -51,7 +51,7 @@ def board_pack_report(urn: str, term: str, output: str) -> None:
         evaluation = services.evaluation_for(urn, term)
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    _write(services.board_pack_pdf(evaluation, date.today()), output)
+    _write(services.board_pack_pdf(evaluation, clock.today()), output)
 
 
 @report_group.command("case")
@@ -68,4 +68,4 @@ def case_report(case_id: str, output: str) -> None:
         case = case_reports.case_by_id(int(case_id))
     except ReportError as error:
         raise click.ClickException(str(error)) from None
-    _write(case_reports.evidence_pack_pdf(case, date.today()), output)
+    _write(case_reports.evidence_pack_pdf(case, clock.today()), output)

@@ -45,14 +45,14 @@ class FeedEvent:
 def issue_token(user: User) -> str:
     """A new secret for the user's feeds (any earlier one stops working)."""
     user.calendar_token = secrets.token_urlsafe(TOKEN_BYTES)
-    db.session.commit()
+    db.session.flush()
     return user.calendar_token
 
 
 def revoke_token(user: User) -> None:
     """Stop the user's feeds working until they create a new token."""
     user.calendar_token = None
-    db.session.commit()
+    db.session.flush()
 
 
 def user_for_token(token: str) -> User | None:

@@ -6,15 +6,13 @@ casework PDF is for school staff only. Files are sent as attachments and never c
 
 from __future__ import annotations
 
-from datetime import date
+from flask import Response
 
-from flask import Blueprint, Response
-
+from checklist_app import clock
 from checklist_app.reporting import case_reports, exports, services
+from checklist_app.reporting.blueprint import bp
 from checklist_app.security import EVERYONE, STAFF, allow, current_role, current_school
 from checklist_app.self_evaluation.services import get_self_evaluation
-
-bp = Blueprint("reporting", __name__, url_prefix="/reports", template_folder="templates")
 
 
 def download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -35,7 +33,7 @@ def pdf_download(document: services.Document) -> Response:
 def action_plan(evaluation_id: int):
     """The self-evaluation and action plan as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
-    return pdf_download(services.action_plan_pdf(evaluation, date.today()))
+    return pdf_download(services.action_plan_pdf(evaluation, clock.today()))
 
 
 @bp.get("/self-evaluation/<int:evaluation_id>/board-pack.pdf")
@@ -43,7 +41,7 @@ def action_plan(evaluation_id: int):
 def board_pack(evaluation_id: int):
     """The governing board pack (summary, then the action plan) as a PDF."""
     evaluation = get_self_evaluation(evaluation_id, current_school(), current_role())
-    return pdf_download(services.board_pack_pdf(evaluation, date.today()))
+    return pdf_download(services.board_pack_pdf(evaluation, clock.today()))
 
 
 @bp.get("/actions.csv")
@@ -51,7 +49,7 @@ def board_pack(evaluation_id: int):
 def actions_csv():
     """Every action of the school, one row each, as CSV."""
     school = current_school()
-    data = exports.actions_csv(exports.action_rows(school.id, date.today()))
+    data = exports.actions_csv(exports.action_rows(school.id, clock.today()))
     return download(data, services.safe_filename("actions", school.urn)[:-4] + ".csv",
                     "text/csv; charset=utf-8")
 
@@ -61,7 +59,7 @@ def actions_csv():
 def actions_xlsx():
     """Every action of the school, one row each, as an Excel workbook."""
     school = current_school()
-    data = exports.actions_xlsx(exports.action_rows(school.id, date.today()), school.name)
+    data = exports.actions_xlsx(exports.action_rows(school.id, clock.today()), school.name)
     return download(data, services.safe_filename("actions", school.urn)[:-4] + ".xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -71,7 +69,7 @@ def actions_xlsx():
 def evidence_pack(case_id: int):
     """A case's whole chronology, for a referral."""
     case = case_reports.school_case(case_id, current_school())
-    return pdf_download(case_reports.evidence_pack_pdf(case, date.today()))
+    return pdf_download(case_reports.evidence_pack_pdf(case, clock.today()))
 
 
 @bp.get("/cases/<int:case_id>/checklist.pdf")
@@ -79,7 +77,7 @@ def evidence_pack(case_id: int):
 def contract_checklist(case_id: int):
     """The attendance contract checklist's progress (planning, delivery, review)."""
     case = case_reports.school_case(case_id, current_school())
-    return pdf_download(case_reports.checklist_pdf(case, date.today()))
+    return pdf_download(case_reports.checklist_pdf(case, clock.today()))
 
 
 @bp.get("/cases/<int:case_id>/contracts/<int:contract_id>.pdf")
@@ -87,7 +85,7 @@ def contract_checklist(case_id: int):
 def contract(case_id: int, contract_id: int):
     """An attendance contract, ready to sign (or as signed)."""
     case = case_reports.school_case(case_id, current_school())
-    return pdf_download(case_reports.contract_pdf(case, contract_id, date.today()))
+    return pdf_download(case_reports.contract_pdf(case, contract_id, clock.today()))
 
 
 @bp.get("/cases/<int:case_id>/letters/<int:letter_id>.pdf")
@@ -95,7 +93,5 @@ def contract(case_id: int, contract_id: int):
 def letter(case_id: int, letter_id: int):
     """A letter of the process (draft or issued) in a letter layout."""
     case = case_reports.school_case(case_id, current_school())
-    return pdf_download(case_reports.letter_pdf(case, letter_id, date.today()))
+    return pdf_download(case_reports.letter_pdf(case, letter_id, clock.today()))
 
-
-from checklist_app.reporting import calendar_views  # noqa: E402,F401

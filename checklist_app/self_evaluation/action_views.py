@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from checklist_app import clock
 from checklist_app.checklist_engine.pinning import with_local_items
 from checklist_app.concurrency import Conflict
+from checklist_app.editing import run
 from checklist_app.formatting import summary
 from checklist_app.security import EVERYONE, LEADERS, STAFF, allow, can, current_school
 from checklist_app.self_evaluation import actions, services
+from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import VersionForm, action_form_class
 from checklist_app.self_evaluation.models import Action, ActionStatus, SelfEvaluation
+from checklist_app.self_evaluation.pages import evaluation_for, locked_page
 from checklist_app.self_evaluation.services import Locked
-from checklist_app.self_evaluation.views import _evaluation, bp, locked_page
 
 
 def _checkpoint_choices(evaluation: SelfEvaluation | None, keep: list[str] = ()) -> list[tuple[str, str]]:
@@ -43,10 +44,10 @@ def _form_values(form) -> dict:
 @allow(EVERYONE)
 def action_plan(evaluation_id: int):
     """A term's action plan: live while a draft, as it was finalised afterwards."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     return render_template(
         "self_evaluation/action_plan.html", evaluation=evaluation,
-        rows=actions.plan_rows(evaluation, date.today()), numbers=_numbers(evaluation),
+        rows=actions.plan_rows(evaluation, clock.today()), numbers=_numbers(evaluation),
         editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current)
 
 
@@ -61,8 +62,8 @@ def school_actions():
     latest = services.latest_current(school.id)
     return render_template(
         "self_evaluation/actions.html", filters=filters,
-        rows=[actions.as_row(a, date.today())
-              for a in actions.school_actions(school.id, filters, date.today())],
+        rows=[actions.as_row(a, clock.today())
+              for a in actions.school_actions(school.id, filters, clock.today())],
         numbers=_numbers(latest),
         owners=actions.owner_filter_choices(school.id), statuses=list(ActionStatus),
         draft=latest if latest and not latest.is_finalised else None)
@@ -72,7 +73,7 @@ def school_actions():
 @allow(LEADERS)
 def new_action(evaluation_id: int):
     """Add an action to the school's plan from this term's self-evaluation."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     try:
         services.ensure_editable(evaluation)
     except Locked as error:
@@ -80,7 +81,7 @@ def new_action(evaluation_id: int):
     form = action_form_class(_checkpoint_choices(evaluation),
                              actions.owner_choices(evaluation.school_id))()
     if form.validate_on_submit():
-        action = actions.create_action(evaluation, _form_values(form), date.today())
+        action = run(lambda: actions.create_action(evaluation, _form_values(form), clock.today()))
         flash(f"Action {action.number} added.", "success")
         return redirect(url_for(".action_plan", evaluation_id=evaluation.id))
     return render_template("self_evaluation/action_form.html", form=form, evaluation=evaluation,
@@ -90,7 +91,7 @@ def new_action(evaluation_id: int):
 def _return_to(action: Action) -> str:
     evaluation_id = request.args.get("from", type=int)
     if evaluation_id:
-        return url_for(".action_plan", evaluation_id=_evaluation(evaluation_id).id)
+        return url_for(".action_plan", evaluation_id=evaluation_for(evaluation_id).id)
     return url_for(".school_actions")
 
 
@@ -111,7 +112,8 @@ def edit_action(action_id: int):
     conflict, status = None, 200
     if form.validate_on_submit():
         try:
-            actions.update_action(action, form.version.data, _form_values(form), date.today())
+            run(lambda: actions.update_action(action, form.version.data, _form_values(form),
+                                              clock.today()), action)
         except Conflict as error:
             conflict, status = error, 409
             form.version.data = str(action.version)
@@ -121,7 +123,7 @@ def edit_action(action_id: int):
     elif form.errors:
         status = 400
     return render_template("self_evaluation/action_form.html", form=form, action=action,
-                           evaluation=None, conflict=conflict, saved=actions.as_row(action, date.today()),
+                           evaluation=None, conflict=conflict, saved=actions.as_row(action, clock.today()),
                            numbers=_numbers(latest)), status
 
 
@@ -136,7 +138,7 @@ def close_action(action_id: int):
     except ValueError:
         abort(400)
     try:
-        actions.close_action(action, form.version.data, status, date.today())
+        run(lambda: actions.close_action(action, form.version.data, status, clock.today()), action)
     except Conflict:
         flash(f"Action {action.number} was changed by someone else while you were looking. It has "
               "not been closed: check it below and try again.", "error")

@@ -82,7 +82,7 @@ def create_action(evaluation: SelfEvaluation, values: dict[str, Any], today: dat
                     opened_in_self_evaluation_id=evaluation.id, opened_term=evaluation.term.slug)
     _apply(action, values, today)
     db.session.add(action)
-    db.session.commit()
+    db.session.flush()
     return action
 
 
@@ -103,10 +103,10 @@ def close_action(action: Action, submitted_version: Any, status: ActionStatus, t
 
 
 def _commit(action: Action) -> None:
+    """Flush (the caller commits); a stale version is reported as a conflict."""
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise Conflict(action) from None
 
 

@@ -6,13 +6,14 @@ from flask import render_template
 
 from checklist_app.audit.services import history as audit_history
 from checklist_app.security import EVERYONE, allow, current_school
-from checklist_app.self_evaluation.views import _evaluation, bp
+from checklist_app.self_evaluation.blueprint import bp
+from checklist_app.self_evaluation.pages import evaluation_for
 
 
 @bp.get("/<int:evaluation_id>/history")
 @allow(EVERYONE)
 def history(evaluation_id: int):
     """Who changed what and when, including finalising, reopening and board comments."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     events = audit_history(current_school().id, "self_evaluation", evaluation.id)
     return render_template("self_evaluation/history.html", evaluation=evaluation, events=events)

@@ -41,7 +41,7 @@ def add_local_checkpoint(school: School, text: str, guidance: str) -> LocalCheck
                           item_id=f"local-{n}", number=f"L{n}", text=text.strip(),
                           guidance=(guidance or "").strip())
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -49,4 +49,4 @@ def withdraw_local_checkpoint(row: LocalCheckpoint, submitted_version: Any) -> N
     """Stop asking a local checkpoint; answers already given stay with their self-evaluations."""
     check_version(row, submitted_version)
     row.withdrawn = True
-    db.session.commit()
+    db.session.flush()

@@ -6,19 +6,15 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from checklist_app.audit.services import Audited
 from checklist_app.auth.models import User
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db, utcnow
+from checklist_app.mixins import SchoolScoped, Versioned, enum_column
 from checklist_app.self_evaluation.terms import Season, Term
-
-
-def _enum(kind: type[enum.Enum], length: int) -> Enum:
-    return Enum(kind, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class EvaluationStatus(enum.StrEnum):
@@ -55,7 +51,7 @@ class ActionStatus(enum.StrEnum):
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
-class SelfEvaluation(Audited, db.Model):
+class SelfEvaluation(Audited, SchoolScoped, Versioned, db.Model):
     """A school's self-evaluation for one term, pinned to one edition of the checklist.
 
     A reopened self-evaluation becomes a new revision; the finalised one stays readable.
@@ -70,13 +66,11 @@ class SelfEvaluation(Audited, db.Model):
                          name="uq_self_evaluation_school_term_revision"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     academic_year: Mapped[str] = mapped_column(String(7))
-    season: Mapped[Season] = mapped_column(_enum(Season, 10))
+    season: Mapped[Season] = mapped_column(enum_column(Season, 10))
     current_term: Mapped[str | None] = mapped_column(String(20))
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("definition_snapshot.id"))
-    status: Mapped[EvaluationStatus] = mapped_column(_enum(EvaluationStatus, 12),
+    status: Mapped[EvaluationStatus] = mapped_column(enum_column(EvaluationStatus, 12),
                                                      default=EvaluationStatus.DRAFT)
     revision: Mapped[int] = mapped_column(default=1)
     previous_revision_id: Mapped[int | None] = mapped_column(ForeignKey("self_evaluation.id"))
@@ -88,12 +82,9 @@ class SelfEvaluation(Audited, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     finalised_at: Mapped[datetime | None]
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
     snapshot: Mapped[DefinitionSnapshot] = relationship(lazy="joined")
     finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id], lazy="joined")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def term(self) -> Term:
@@ -115,15 +106,13 @@ class SelfEvaluation(Audited, db.Model):
         return ("self_evaluation", self.id)
 
 
-class CheckpointAnswer(Audited, db.Model):
+class CheckpointAnswer(Audited, SchoolScoped, Versioned, db.Model):
     """One checkpoint's rating and evidence in one self-evaluation (one row per checkpoint)."""
 
     __tablename__ = "checkpoint_answer"
     __table_args__ = (UniqueConstraint("self_evaluation_id", "item_id",
                                        name="uq_checkpoint_answer_evaluation_item"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     self_evaluation_id: Mapped[int] = mapped_column(
         ForeignKey("self_evaluation.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[str] = mapped_column(String(80))
@@ -132,33 +121,28 @@ class CheckpointAnswer(Audited, db.Model):
     needs_review: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
 
     updated_by: Mapped[User | None] = relationship(lazy="joined")
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_subject(self) -> tuple[str, int]:
         """Shown in its self-evaluation's history."""
         return ("self_evaluation", self.self_evaluation_id)
 
 
-class Action(Audited, db.Model):
+class Action(Audited, SchoolScoped, Versioned, db.Model):
     """An action of the school's action plan (rule R3). It belongs to the school, not one term."""
 
     __tablename__ = "self_evaluation_action"
     __table_args__ = (UniqueConstraint("school_id", "number",
                                        name="uq_self_evaluation_action_school_number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     action_point: Mapped[str] = mapped_column(Text)
     checkpoint_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     owner_name: Mapped[str] = mapped_column(String(200), default="")
     review_date: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, 20),
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, 20),
                                                  default=ActionStatus.NOT_STARTED)
     comments: Mapped[str] = mapped_column(Text, default="")
     completed_on: Mapped[date | None]
@@ -167,11 +151,8 @@ class Action(Audited, db.Model):
     opened_term: Mapped[str] = mapped_column(String(20))
     closed_term: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
 
     owner: Mapped[User | None] = relationship(lazy="joined")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def owner_label(self) -> str:
@@ -190,22 +171,17 @@ class Action(Audited, db.Model):
         return ("self_evaluation", self.opened_in_self_evaluation_id)
 
 
-class BoardComment(Audited, db.Model):
+class BoardComment(Audited, SchoolScoped, Versioned, db.Model):
     """A governing board member's dated comment on a finalised self-evaluation (never edited)."""
 
     __tablename__ = "self_evaluation_board_comment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     self_evaluation_id: Mapped[int] = mapped_column(
         ForeignKey("self_evaluation.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     author_name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     def audit_subject(self) -> tuple[str, int]:
         """Shown in its self-evaluation's history."""

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from checklist_app import clock
 from checklist_app.auth.models import Role
 from checklist_app.concurrency import Conflict
+from checklist_app.editing import run
 from checklist_app.security import ADMINS, EVERYONE, LEADERS, allow, current_role, current_school
 from checklist_app.self_evaluation import insights, local, services
+from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm
 from checklist_app.self_evaluation.terms import Term, TermError
-from checklist_app.self_evaluation.views import bp
 
 
 @bp.get("/compare")
@@ -32,9 +32,9 @@ def trust():
     try:
         term = Term.parse(request.args.get("term", ""))
     except TermError:
-        term = Term.for_date(date.today())
-    overview = insights.trust_overview(current_user, term, services.newest_edition(), date.today())
-    now = Term.for_date(date.today())
+        term = Term.for_date(clock.today())
+    overview = insights.trust_overview(current_user, term, services.newest_edition(), clock.today())
+    now = Term.for_date(clock.today())
     choices = [now.next(), now]
     while len(choices) < 6:
         choices.append(choices[-1].previous())
@@ -48,7 +48,7 @@ def local_checkpoints():
     school = current_school()
     form = LocalCheckpointForm()
     if form.validate_on_submit():
-        row = local.add_local_checkpoint(school, form.text.data, form.guidance.data)
+        row = run(lambda: local.add_local_checkpoint(school, form.text.data, form.guidance.data))
         flash(f"Local checkpoint {row.number} added. It appears after the official checkpoints in "
               "self-evaluations that are still drafts.", "success")
         return redirect(url_for(".local_checkpoints"))
@@ -63,7 +63,7 @@ def withdraw_local_checkpoint(checkpoint_id: int):
     """Stop asking a local checkpoint (answers already given are kept)."""
     row = local.get_local_checkpoint(checkpoint_id, current_school())
     try:
-        local.withdraw_local_checkpoint(row, VersionForm().version.data)
+        run(lambda: local.withdraw_local_checkpoint(row, VersionForm().version.data), row)
     except Conflict as error:
         flash(str(error), "error")
     else:

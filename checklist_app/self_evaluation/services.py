@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from checklist_app import clock, errors
 from checklist_app.audit.services import labelled
 from checklist_app.auth.models import Role, School, User
 from checklist_app.checklist_engine.pinning import definition_of, pin, with_local_items
@@ -31,7 +32,7 @@ from checklist_app.self_evaluation.models import (
 from checklist_app.self_evaluation.terms import Term
 
 
-class SelfEvaluationError(ValueError):
+class SelfEvaluationError(errors.Refused):
     """A step that cannot be taken; the message says why in plain words."""
 
 
@@ -44,7 +45,7 @@ class AlreadyStarted(SelfEvaluationError):
                          "Open it from the list instead of starting another.")
 
 
-class Locked(SelfEvaluationError):
+class Locked(SelfEvaluationError, errors.Locked):
     """The self-evaluation is finalised or superseded, so it cannot change."""
 
     def __init__(self, evaluation: SelfEvaluation) -> None:
@@ -184,12 +185,16 @@ def create(school: School, term: Term, user: User | None, definition: Definition
 
 
 def commit_new(evaluation: SelfEvaluation) -> SelfEvaluation:
-    """Commit a new self-evaluation; losing a race for the same term reads as already started."""
+    """Flush a new self-evaluation; losing a race for the same term reads as already started.
+
+    The flush runs in a savepoint, so the refusal leaves the caller's transaction usable; the
+    caller commits.
+    """
     school_id, term = evaluation.school_id, evaluation.term
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise AlreadyStarted(current_for_term(school_id, term)) from None
     return evaluation
 
@@ -224,11 +229,11 @@ def save_checkpoint(evaluation: SelfEvaluation, item: Item, submitted_version: A
 
 
 def _commit_or_conflict(record: Any) -> None:
-    """Commit; a save that lost a race with another is reported as a conflict."""
+    """Flush (the caller commits); a save that lost a race with another is reported as a conflict."""
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.flush()
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
         raise Conflict(record) from None
 
 
@@ -268,9 +273,8 @@ def finalise(evaluation: SelfEvaluation, submitted_version: Any, values: dict[st
         with labelled(db.session, "finalise"):
             pass
     except StaleDataError:
-        db.session.rollback()
         raise Conflict(evaluation) from None
-    db.session.commit()
+    db.session.flush()
 
 
 def reopen(evaluation: SelfEvaluation, reason: str, user: User | None) -> SelfEvaluation:
@@ -294,7 +298,7 @@ def reopen(evaluation: SelfEvaluation, reason: str, user: User | None) -> SelfEv
         db.session.add(revision)
         db.session.flush()
         copy_answers(answers_by_item(evaluation).values(), revision)
-    db.session.commit()
+    db.session.flush()
     return revision
 
 
@@ -339,7 +343,7 @@ def add_board_comment(evaluation: SelfEvaluation, body: str, user: User) -> Boar
     comment = BoardComment(school_id=evaluation.school_id, self_evaluation_id=evaluation.id,
                            author_id=user.id, author_name=user.name, body=body.strip())
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -356,7 +360,7 @@ def action_plan_context(evaluation: SelfEvaluation, today: date | None = None) -
     """Plain values for a printed self-evaluation and action plan (used by the reports feature)."""
     from checklist_app.self_evaluation.actions import plan_rows
 
-    today = today or date.today()
+    today = today or clock.today()
     definition = definition_for(evaluation)
     school = db.session.get(School, evaluation.school_id)
     labels = {f.id: f.label for f in definition.sign_off}

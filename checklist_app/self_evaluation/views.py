@@ -6,16 +6,17 @@ review_views.py. All three register on the one blueprint ``bp``.
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from checklist_app import clock
 from checklist_app.auth.models import Role
 from checklist_app.checklist_engine.forms import answers_from_form, choice_list, form_data_from_answers
 from checklist_app.concurrency import Conflict
+from checklist_app.editing import run
 from checklist_app.security import EVERYONE, LEADERS, allow, can, current_role, current_school
 from checklist_app.self_evaluation import carry, insights, services
+from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import (
     BoardCommentForm,
     ReopenForm,
@@ -24,29 +25,16 @@ from checklist_app.self_evaluation.forms import (
     sign_off_form_class,
 )
 from checklist_app.self_evaluation.models import SelfEvaluation
+from checklist_app.self_evaluation.pages import GOVERNORS, evaluation_for, locked_page
 from checklist_app.self_evaluation.services import Locked, SelfEvaluationError
 from checklist_app.self_evaluation.terms import Term, year_choices
-
-bp = Blueprint("self_evaluation", __name__, url_prefix="/self-evaluation",
-               template_folder="templates")
-GOVERNORS = frozenset({Role.GOVERNOR})
-
-
-def _evaluation(evaluation_id: int) -> SelfEvaluation:
-    return services.get_self_evaluation(evaluation_id, current_school(), current_role())
-
-
-def locked_page(error: Locked):
-    """The answer to any change sent to a finalised self-evaluation."""
-    return render_template("self_evaluation/locked.html", evaluation=error.evaluation,
-                           message=str(error)), 409
 
 
 def _start_form() -> StartForm:
     form = StartForm()
-    form.academic_year.choices = choice_list([(y, y) for y in year_choices(date.today())])
+    form.academic_year.choices = choice_list([(y, y) for y in year_choices(clock.today())])
     if not form.is_submitted():
-        current = Term.for_date(date.today())
+        current = Term.for_date(clock.today())
         form.academic_year.data, form.season.data = current.academic_year, current.season.value
     return form
 
@@ -74,8 +62,8 @@ def start():
     if not form.validate_on_submit():
         return _index_page(form, 400)
     try:
-        evaluation = services.start(current_school(), Term(form.academic_year.data, form.season.data),
-                                    current_user)
+        evaluation = run(lambda: services.start(
+            current_school(), Term(form.academic_year.data, form.season.data), current_user))
     except SelfEvaluationError as error:
         form.season.errors = [str(error)]
         return _index_page(form, 409)
@@ -88,7 +76,7 @@ def start():
 def next_term():
     """Carry the last self-evaluation into the next term (and the newest edition)."""
     try:
-        evaluation = carry.start_next_term(current_school(), current_user)
+        evaluation = run(lambda: carry.start_next_term(current_school(), current_user))
     except SelfEvaluationError as error:
         flash(str(error), "error")
         return redirect(url_for(".index"))
@@ -114,7 +102,7 @@ def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 
 @allow(EVERYONE)
 def overview(evaluation_id: int):
     """Progress, checkpoints needing attention, sign-off and links."""
-    return _overview_page(_evaluation(evaluation_id))
+    return _overview_page(evaluation_for(evaluation_id))
 
 
 def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, conflict=None,
@@ -143,14 +131,14 @@ def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, confli
 @allow(EVERYONE)
 def checkpoint(evaluation_id: int, item_id: str):
     """One checkpoint: full text, guidance, rating and the three evidence prompts."""
-    return _checkpoint_page(_evaluation(evaluation_id), item_id)
+    return _checkpoint_page(evaluation_for(evaluation_id), item_id)
 
 
 @bp.post("/<int:evaluation_id>/checkpoints/<item_id>")
 @allow(LEADERS)
 def save_checkpoint(evaluation_id: int, item_id: str):
     """Save a checkpoint as a draft."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     definition = services.definition_for(evaluation)
     item = services.find_checkpoint(definition, item_id)
     form = checkpoint_form_class(definition, item)()
@@ -159,7 +147,8 @@ def save_checkpoint(evaluation_id: int, item_id: str):
     evidence = answers_from_form(form, definition, [item])[item.id]
     rating = evidence.pop("rating")
     try:
-        services.save_checkpoint(evaluation, item, form.version.data, rating, evidence, current_user)
+        run(lambda: services.save_checkpoint(evaluation, item, form.version.data, rating, evidence,
+                                             current_user))
     except Locked as error:
         return locked_page(error)
     except Conflict as error:
@@ -183,12 +172,12 @@ def _sign_off_page(evaluation: SelfEvaluation, form, status: int = 200, problem:
 @allow(LEADERS)
 def sign_off(evaluation_id: int):
     """The sign-off block (school name, person completing, role, dates, comments)."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     if evaluation.is_finalised or not evaluation.is_current:
         flash("This self-evaluation has already been finalised; its sign-off is shown below.", "info")
         return redirect(url_for(".overview", evaluation_id=evaluation.id))
     data = {"school_name": current_school().name, "person_completing": current_user.name,
-            "role": current_role().label, "date": date.today(),
+            "role": current_role().label, "date": clock.today(),
             **{k: v for k, v in services.sign_off_dates(evaluation).items() if v}}
     form = sign_off_form_class(services.definition_for(evaluation), False)(
         data={**data, "version": str(evaluation.version)})
@@ -199,7 +188,7 @@ def sign_off(evaluation_id: int):
 @allow(LEADERS)
 def save_sign_off(evaluation_id: int):
     """Save the sign-off, or sign off and finalise (which locks the self-evaluation)."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     definition = services.definition_for(evaluation)
     finalising = request.form.get("intent") == "finalise"
     form = sign_off_form_class(definition, finalising)()
@@ -208,9 +197,10 @@ def save_sign_off(evaluation_id: int):
     values = {spec.id: form[spec.id].data for spec in definition.sign_off}
     try:
         if finalising:
-            services.finalise(evaluation, form.version.data, values, current_user, date.today())
+            run(lambda: services.finalise(evaluation, form.version.data, values, current_user,
+                                          clock.today()), evaluation)
         else:
-            services.save_sign_off(evaluation, form.version.data, values)
+            run(lambda: services.save_sign_off(evaluation, form.version.data, values), evaluation)
     except Locked as error:
         return locked_page(error)
     except Conflict as error:
@@ -227,11 +217,11 @@ def save_sign_off(evaluation_id: int):
 @allow(LEADERS)
 def reopen(evaluation_id: int):
     """Reopen a finalised self-evaluation as a new revision, with a reason."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     form = ReopenForm()
     if form.validate_on_submit():
         try:
-            revision = services.reopen(evaluation, form.reason.data, current_user)
+            revision = run(lambda: services.reopen(evaluation, form.reason.data, current_user))
         except SelfEvaluationError as error:
             flash(str(error), "error")
             return redirect(url_for(".overview", evaluation_id=evaluation.id))
@@ -246,17 +236,15 @@ def reopen(evaluation_id: int):
 @allow(GOVERNORS, governor_may_post=True)
 def add_board_comment(evaluation_id: int):
     """A governor's dated comment on a finalised self-evaluation."""
-    evaluation = _evaluation(evaluation_id)
+    evaluation = evaluation_for(evaluation_id)
     form = BoardCommentForm()
     if not form.validate_on_submit():
         return _overview_page(evaluation, form, 400)
     try:
-        services.add_board_comment(evaluation, form.body.data, current_user)
+        run(lambda: services.add_board_comment(evaluation, form.body.data, current_user))
     except SelfEvaluationError as error:
         flash(str(error), "error")
     else:
         flash("Your comment has been added for the governing board.", "success")
     return redirect(url_for(".overview", evaluation_id=evaluation.id) + "#board-comments")
 
-
-from checklist_app.self_evaluation import action_views, history_views, review_views  # noqa: E402,F401

@@ -72,7 +72,7 @@ def axe_js(live_server) -> str:
 
 @pytest.fixture
 def setup(live_server):
-    """Run test-data setup in the app (factories and services): ``with setup(): make_user(...)``."""
+    """Run test-data setup in the app (factories and services): ``with setup(): UserFactory(school=...)``."""
     def context():
         return live_server.app.app_context()
 

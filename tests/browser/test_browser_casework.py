@@ -19,7 +19,7 @@ from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from checklist_app.formatting import long_date  # noqa: E402
 from tests.casework_factories import make_pupil  # noqa: E402
-from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
+from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,8 +40,8 @@ class Lead:
 def riverside(setup) -> Lead:
     """A school with its attendance lead (everything else is made through the pages)."""
     with setup():
-        school = make_school("Riverside Academy")
-        lead = make_user(school, Role.ATTENDANCE_LEAD, name="Alex Morgan")
+        school = SchoolFactory(name="Riverside Academy")
+        lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Alex Morgan")
         db.session.commit()
         return Lead(email=lead.email)
 
@@ -243,8 +243,8 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
 @pytest.fixture
 def pupil_without_parents(setup) -> Lead:
     with setup():
-        school = make_school("Brook Lane School")
-        lead = make_user(school, Role.ATTENDANCE_LEAD, name="Chris Lowe")
+        school = SchoolFactory(name="Brook Lane School")
+        lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Chris Lowe")
         pupil = make_pupil(school, first="Sam", last="Okoro")
         db.session.commit()
         return Lead(email=lead.email, pupil_id=pupil.id)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect  # noqa: E402
 from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from tests.casework_factories import family_case  # noqa: E402
-from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
+from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 from tests.self_evaluation_factories import (  # noqa: E402
     finalise,
     make_action,
@@ -41,9 +41,9 @@ class Board:
 def hillside(setup) -> Board:
     """A school with a finalised self-evaluation (last term), an action, an open case, a governor."""
     with setup():
-        school = make_school("Hillside Primary School")
-        leader = make_user(school, Role.SENIOR_LEADER, name="Dana Brooks")
-        governor = make_user(school, Role.GOVERNOR, name="Grace Okafor")
+        school = SchoolFactory(name="Hillside Primary School")
+        leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Dana Brooks")
+        governor = UserFactory(school=school, role=Role.GOVERNOR, name="Grace Okafor")
         db.session.commit()
         evaluation = make_evaluation(school, this_term().previous(), leader)
         rate(evaluation)

@@ -19,7 +19,7 @@ from playwright.sync_api import expect  # noqa: E402
 from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from checklist_app.self_evaluation import services  # noqa: E402
-from tests.factories import PASSWORD, make_school, make_user  # noqa: E402
+from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 from tests.self_evaluation_factories import finalise, make_evaluation, rate, this_term  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,9 +44,9 @@ def long_date(day: date) -> str:
 def oakfield(setup) -> Leader:
     """A school whose last term is finalised with all but the first four checkpoints rated."""
     with setup():
-        school = make_school("Oakfield Primary School")
-        leader = make_user(school, Role.SENIOR_LEADER, name="Priya Shah")
-        make_user(school, Role.ATTENDANCE_LEAD, name="Sam Patel")
+        school = SchoolFactory(name="Oakfield Primary School")
+        leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Priya Shah")
+        UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Sam Patel")
         db.session.commit()
         last = make_evaluation(school, this_term().previous(), leader)
         ids = [c.item.id for c in services.checkpoints_of(last)]

@@ -22,7 +22,7 @@ from checklist_app.casework.models import (
     MeetingKind,
     Party,
 )
-from checklist_app.casework.services import CaseworkError, Locked, _refuse_closed, refresh_stage
+from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
 
@@ -60,7 +60,7 @@ def _check_parties(meeting: Meeting, parent_ids: list[int]) -> list[Any]:
 def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int | None,
                     duration_unit: DurationUnit, review_date: date | None) -> Contract:
     """A draft contract from a contract meeting a parent attended (R6)."""
-    _refuse_closed(meeting.case)
+    refuse_closed(meeting.case)
     if meeting.kind is not MeetingKind.CONTRACT:
         raise CaseworkError("A contract is made at a contract meeting; a review makes a new revision.")
     parents = _check_parties(meeting, parent_ids)
@@ -72,12 +72,11 @@ def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int
                         review_date=review_date, parents=parents)
     db.session.add(contract)
     refresh_stage(meeting.case)
-    db.session.commit()
     return contract
 
 
 def _refuse_locked(contract: Contract) -> None:
-    _refuse_closed(contract.case)
+    refuse_closed(contract.case)
     if contract.locked:
         raise Locked("This contract has been signed and is locked. Changes are made at a "
                             "review, as a new revision.")
@@ -92,7 +91,7 @@ def update_contract(contract: Contract, parent_ids: list[int], duration_value: i
     contract.duration_value = duration_value
     contract.duration_unit = duration_unit
     contract.review_date = review_date
-    db.session.commit()
+    db.session.flush()
 
 
 def add_agreement(contract: Contract, party: Party, text: str, owner: str,
@@ -104,7 +103,7 @@ def add_agreement(contract: Contract, party: Party, text: str, owner: str,
     agreement = Agreement(school_id=contract.school_id, case_id=contract.case_id, party=party,
                           text=text.strip(), owner=owner.strip(), due_on=due_on)
     contract.agreements.append(agreement)
-    db.session.commit()
+    db.session.flush()
     return agreement
 
 
@@ -116,7 +115,7 @@ def update_agreement(agreement: Agreement, data: dict[str, Any], version: Any) -
     agreement.owner = (data.get("owner") or "").strip()
     agreement.due_on = data.get("due_on")
     agreement.status = AgreementStatus(data["status"])
-    db.session.commit()
+    db.session.flush()
 
 
 def missing_signatures(contract: Contract) -> list[str]:
@@ -142,7 +141,7 @@ def sign_contract(contract: Contract, attendee_id: int, signed_on: date) -> bool
 
     Returns True when this signature completed the contract.
     """
-    _refuse_closed(contract.case)
+    refuse_closed(contract.case)
     if contract.status is not ContractStatus.DRAFT:
         raise Locked("This contract is already signed and locked.")
     if not contract.duration_value:
@@ -168,7 +167,7 @@ def sign_contract(contract: Contract, attendee_id: int, signed_on: date) -> bool
                 previous = db.session.get(Contract, contract.previous_id)
                 previous.status = ContractStatus.SUPERSEDED
         refresh_stage(contract.case)
-    db.session.commit()
+    db.session.flush()
     return complete
 
 
@@ -183,7 +182,7 @@ def _signature(contract: Contract, attendee: Any, signed_on: date, staff: bool) 
 def revise_contract(contract: Contract, review: Meeting) -> Contract:
     """A new draft revision made at a review meeting the parents attended; the old one stays in
     force until the revision is signed, then is superseded. Agreements carry over, statuses too."""
-    _refuse_closed(contract.case)
+    refuse_closed(contract.case)
     if contract.status is not ContractStatus.SIGNED:
         raise CaseworkError("Only the signed contract in force can be revised.")
     if review.kind is not MeetingKind.REVIEW or review.case_id != contract.case_id:
@@ -201,14 +200,14 @@ def revise_contract(contract: Contract, review: Meeting) -> Contract:
             school_id=old.school_id, case_id=old.case_id, party=old.party, text=old.text,
             owner=old.owner, due_on=old.due_on, status=old.status))
     db.session.add(revision)
-    db.session.commit()
+    db.session.flush()
     return revision
 
 
 def end_contract(contract: Contract, reason: str, rationale: str, letter_id: int | None,
                  ended_on: date) -> None:
     """End a contract; the parents are told in writing with the rationale (R10)."""
-    _refuse_closed(contract.case)
+    refuse_closed(contract.case)
     if contract.status is not ContractStatus.SIGNED:
         raise CaseworkError("Only a signed contract in force can be ended.")
     if reason not in END_REASONS:
@@ -223,7 +222,7 @@ def end_contract(contract: Contract, reason: str, rationale: str, letter_id: int
         raise CaseworkError("A contract ended because it is not working ends with a Notice to "
                             "Improve (letter 8) (R10, R19).")
     _end(contract, reason, rationale.strip(), letter, ended_on)
-    db.session.commit()
+    db.session.flush()
 
 
 def _end(contract: Contract, reason: str, rationale: str, letter: Letter, ended_on: date) -> None:
@@ -241,4 +240,4 @@ def end_with_notice_to_improve(letter: Letter) -> None:
     for contract in letter.case.contracts:
         if contract.status is ContractStatus.SIGNED:
             _end(contract, "non-compliance", "A Notice to Improve was issued: the contract has not "
-                 "secured the improvement needed.", letter, letter.issued_on or date.today())
+                 "secured the improvement needed.", letter, letter.issued_on)

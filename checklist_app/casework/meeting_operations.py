@@ -15,8 +15,8 @@ from checklist_app.casework.models import (
     MeetingKind,
     MeetingOutcome,
 )
+from checklist_app.casework.operations import CaseworkError, refresh_stage, refuse_closed
 from checklist_app.casework.process import dates
-from checklist_app.casework.services import CaseworkError, _refuse_closed, refresh_stage
 from checklist_app.casework.settings import settings
 from checklist_app.checklist_engine.pinning import definition_of, pin
 from checklist_app.checklist_engine.registry import registry
@@ -31,15 +31,14 @@ RECORD_KEYS = {MeetingKind.CONTRACT: "attendance-meeting",
 
 
 def schedule_meeting(case: Case, kind: MeetingKind, on: date, at: time | None, location: str,
-                     alternative: str, parent_ids: list[int], scheduled_on: date | None = None,
+                     alternative: str, parent_ids: list[int], scheduled_on: date,
                      lead_name: str = "", lead_user_id: int | None = None) -> Meeting:
-    """Arrange a meeting and list who is invited.
+    """Arrange a meeting and list who is invited; ``scheduled_on`` is today, when it is arranged.
 
     R11/R12: a contract meeting gives at least one week's notice; R6: it is with a parent or
     carer, never the pupil alone, so at least one parent is invited.
     """
-    _refuse_closed(case)
-    scheduled_on = scheduled_on or date.today()
+    refuse_closed(case)
     s = settings()
     if kind is MeetingKind.CONTRACT:
         earliest = dates.add_days(scheduled_on, s.notice_days)
@@ -68,14 +67,13 @@ def schedule_meeting(case: Case, kind: MeetingKind, on: date, at: time | None, l
                                           kind=AttendeeKind.STAFF, user_id=lead_user_id))
     db.session.add(meeting)
     refresh_stage(case)
-    db.session.commit()
     return meeting
 
 
 def add_attendee(meeting: Meeting, name: str, role: str, kind: AttendeeKind,
                  parent_id: int | None = None, user_id: int | None = None) -> Attendee:
     """Add someone to a meeting, with name and role written in full (R25)."""
-    _refuse_closed(meeting.case)
+    refuse_closed(meeting.case)
     if len(name.strip().split()) < 2 or not role.strip():
         raise CaseworkError("Write the attendee's full name (first name and surname) and their role "
                             "in full (R25).")
@@ -87,7 +85,7 @@ def add_attendee(meeting: Meeting, name: str, role: str, kind: AttendeeKind,
                         role=role.strip(), kind=kind, parent_id=parent_id if kind is AttendeeKind.PARENT
                         else None, user_id=user_id)
     meeting.attendees.append(attendee)
-    db.session.commit()
+    db.session.flush()
     return attendee
 
 
@@ -137,7 +135,7 @@ def record_meeting(meeting: Meeting, outcome: MeetingOutcome, present_ids: set[i
 
     R6: a contract meeting with no parent present is recorded as "parents did not attend".
     """
-    _refuse_closed(meeting.case)
+    refuse_closed(meeting.case)
     check_version(meeting, version)
     parents_present = any(a.id in present_ids and a.kind is AttendeeKind.PARENT
                           for a in meeting.attendees)
@@ -162,5 +160,4 @@ def record_meeting(meeting: Meeting, outcome: MeetingOutcome, present_ids: set[i
     if outcome is MeetingOutcome.HELD:
         meeting.record_answers = answers
     refresh_stage(meeting.case)
-    db.session.commit()
     return {}

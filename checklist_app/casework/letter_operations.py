@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from checklist_app.audit.services import labelled
-from checklist_app.casework.contract_services import end_with_notice_to_improve
+from checklist_app.casework.contract_operations import end_with_notice_to_improve
 from checklist_app.casework.letters import letter_context, letter_templates, render_letter
 from checklist_app.casework.models import (
     Case,
@@ -21,8 +21,8 @@ from checklist_app.casework.models import (
     MeetingOutcome,
     Parent,
 )
+from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
 from checklist_app.casework.process import dates
-from checklist_app.casework.services import CaseworkError, Locked, _refuse_closed, refresh_stage
 from checklist_app.casework.settings import settings
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db, utcnow
@@ -34,9 +34,10 @@ INVITE_KINDS = {LetterStep.INVITE: MeetingKind.CONTRACT, LetterStep.SECOND_INVIT
 
 
 def draft_letter(case: Case, key: str, parent: Parent | None, meeting: Meeting | None,
-                 letter_date: date | None = None) -> Letter:
-    """A draft of a process letter for one parent or carer, filled in from the case."""
-    _refuse_closed(case)
+                 letter_date: date) -> Letter:
+    """A draft of a process letter for one parent or carer, filled in from the case and dated
+    ``letter_date`` (today, unless staff chose another date)."""
+    refuse_closed(case)
     template = letter_templates().get(key)
     if template is None:
         raise CaseworkError("Choose a letter.")
@@ -53,7 +54,7 @@ def draft_letter(case: Case, key: str, parent: Parent | None, meeting: Meeting |
                     title=template.title, recipient_parent_id=parent.id,
                     meeting_id=meeting.id if meeting else None, body_markdown=body)
     db.session.add(letter)
-    db.session.commit()
+    db.session.flush()
     return letter
 
 
@@ -65,13 +66,13 @@ def _refuse_issued(letter: Letter) -> None:
 
 def update_letter(letter: Letter, body: str, version: Any) -> None:
     """Save staff's changes to a draft (R24: letters may be amended for the family's circumstances)."""
-    _refuse_closed(letter.case)
+    refuse_closed(letter.case)
     _refuse_issued(letter)
     check_version(letter, version)
     if not body.strip():
         raise CaseworkError("The letter cannot be empty.")
     letter.body_markdown = body
-    db.session.commit()
+    db.session.flush()
 
 
 def check_can_issue(letter: Letter, on: date) -> None:
@@ -97,11 +98,11 @@ def check_can_issue(letter: Letter, on: date) -> None:
                             "first (R14).")
 
 
-def issue_letter(letter: Letter, user: Any, on: date | None = None) -> None:
-    """Issue a draft: from now on it never changes and shows on the case with its date."""
-    _refuse_closed(letter.case)
+def issue_letter(letter: Letter, user: Any, on: date) -> None:
+    """Issue a draft on ``on`` (today) as ``user``: from now on it never changes and shows on the
+    case with its date."""
+    refuse_closed(letter.case)
     _refuse_issued(letter)
-    on = on or date.today()
     check_can_issue(letter, on)
     user_id, user_name = getattr(user, "id", None), getattr(user, "name", "")
     with labelled(db.session, "issue", f"Letter {letter.step} issued: {letter.title}"), \
@@ -114,4 +115,3 @@ def issue_letter(letter: Letter, user: Any, on: date | None = None) -> None:
     if letter.step is LetterStep.NOTICE_TO_IMPROVE:
         end_with_notice_to_improve(letter)
     refresh_stage(letter.case)
-    db.session.commit()
