@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 
 from checklist_app.casework.models import (
     AttendanceFigure,
@@ -99,7 +99,8 @@ def record_facts(case_ids: Select[Any], *, contacts: bool = True) -> RecordFacts
     if contacts:
         for case_id, *row in db.session.execute(
                 select(Contact.case_id, Contact.occurred_at, Contact.method, Contact.made,
-                       Contact.with_social_worker, false(), Contact.parent_id)
+                       Contact.with_social_worker, Contact.with_attendance_officer,
+                       Contact.parent_id)
                 .where(Contact.case_id.in_(chosen)).order_by(Contact.occurred_at, Contact.id)):
             found["contacts"][case_id].append(contact_fact(*row))
     return found

@@ -143,8 +143,10 @@ class CloseCaseForm(FlaskForm):
     rationale = TextAreaField("Rationale", description="Put to the parents in writing.",
                               validators=[DataRequired(REQUIRED), Length(max=5000)])
     closed_on = DateField("Closed on", validators=[InputRequired("Enter the date.")])
-    letter_id = SelectField("Letter telling the parents (needed when a contract is in force)",
-                            coerce=_optional_int, validators=[Optional()])
+    letter_ids = CheckboxesField("Letters telling the parents",
+                                 description="When a contract is in force, choose the issued letter "
+                                 "to each parent it is with: each parent gets their own letter.",
+                                 coerce=int, validators=[Optional()])
 
 
 class MeetingForm(FlaskForm):
@@ -219,7 +221,10 @@ class SignForm(FlaskForm):
 
     attendee_id = RadioField("Who is signing", coerce=int,
                              validators=[InputRequired("Choose who is signing.")])
-    signed_on = DateField("Signed on", validators=[InputRequired("Enter the date.")])
+    signed_on = DateField("Signed on", description="The meeting's date, unless it was signed later.",
+                          validators=[InputRequired("Enter the date.")])
+    date_reason = StringField("If not signed at the meeting, why", description="For example: the "
+                              "copy was posted home for signing.", validators=[Length(max=300)])
 
 
 class ReviseForm(FlaskForm):

@@ -49,7 +49,7 @@ def new_meeting(case_id: int):
     back = _case_url(case.id)
     title = f"Schedule a meeting for {case.pupil.full_name}"
     page = {"submit": "Schedule", "intro": f"Give at least {settings().notice_days} days' notice of "
-            f"a contract meeting: the earliest date from today is {long_date(earliest)} (R11)."}
+            f"a contract meeting: the earliest date from today is {long_date(earliest)}."}
     lead = case.lead
     return form_round_trip(
         form, title, back, lambda: meeting_operations.schedule_meeting(

@@ -50,7 +50,7 @@ def new_contact(case_id: int):
     form.parent_id.choices = choice_list([(None, "Not a parent or carer")] + [
         (p.id, p.full_name) for p in case.pupil.parents])
     back, title = _case_url(case.id), f"Record a contact about {case.pupil.full_name}"
-    intro = "Record every contact and attempted contact (R23)."
+    intro = "Record every contact and attempted contact."
     if case.pupil.has_social_worker:
         intro += (f" {case.pupil.full_name} has a social worker "
                   f"({case.pupil.social_worker_name or 'name not recorded'}): tell them of every "

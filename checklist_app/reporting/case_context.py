@@ -55,11 +55,13 @@ def _signature_blocks(contract: Contract) -> list[dict[str, Any]]:
         s = signed_parents.get(parent.id)
         blocks.append({"heading": "Parent or carer", "name": parent.full_name,
                        "role": parent.relationship_to_pupil or "Parent or carer",
-                       "signed": s is not None, "signed_on": s.signed_on if s else None})
+                       "signed": s is not None, "signed_on": s.signed_on if s else None,
+                       "date_reason": s.date_reason if s else ""})
     staff = [s for s in contract.signatures if s.on_behalf_of_board]
     for s in staff:
         blocks.append({"heading": "On behalf of the governing board", "name": s.signer_name,
-                       "role": s.role, "signed": True, "signed_on": s.signed_on})
+                       "role": s.role, "signed": True, "signed_on": s.signed_on,
+                       "date_reason": s.date_reason})
     if not staff:
         blocks.append({"heading": "On behalf of the governing board", "name": "", "role": "",
                        "signed": False, "signed_on": None})

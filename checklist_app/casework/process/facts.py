@@ -230,6 +230,6 @@ def facts_of(case: Case) -> CaseFacts:
         figures=tuple(FigureFact(x.period_start, x.period_end, x.attendance_percent,
                                  x.unauthorised_sessions, x.recorded_on) for x in case.figures),
         contacts=tuple(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker,
-                                    getattr(c, "with_attendance_officer", False), c.parent_id)
+                                    c.with_attendance_officer, c.parent_id)
                        for c in case.contacts),
     )

@@ -167,13 +167,17 @@ TERMINATION_LETTERS: dict[str, frozenset[LetterStep]] = {
 OTHER_TERMINATION_LETTERS = frozenset({S.CONTRACT_ENDED})
 
 
+def _short(step: LetterStep) -> str:
+    return step.label.split(" (")[0]
+
+
 def termination_letter_refusal(reason: str, step: LetterStep, issued: bool) -> str | None:
     """R10: whether a letter can be the written notice that a contract ends for ``reason``."""
     allowed = TERMINATION_LETTERS.get(reason, OTHER_TERMINATION_LETTERS)
-    names = " or ".join(f"letter {x} ({x.label.lower()})" for x in sorted(allowed, key=list(S).index))
+    names = " or ".join(f"letter {x} ({_short(x)})" for x in sorted(allowed, key=list(S).index))
     if not issued:
         return f"Issue the letter first: the parents are told in writing, with {names}."
     if step not in allowed:
-        return (f"Letter {step} ({step.label.lower()}) does not tell the parents that the contract "
+        return (f"Letter {step} ({_short(step)}) does not tell the parents that the contract "
                 f"has ended: use {names}.")
     return None
