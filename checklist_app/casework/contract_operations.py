@@ -23,6 +23,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
 from checklist_app.casework.process.issuing import termination_letter_refusal
+from checklist_app.casework.process.plan import plan_agreements
 from checklist_app.casework.process.signatures import signature_date_refusal, signature_note
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
@@ -59,8 +60,10 @@ def _check_parties(meeting: Meeting, parent_ids: list[int]) -> list[Any]:
 
 
 def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int | None,
-                    duration_unit: DurationUnit, review_date: date | None) -> Contract:
-    """A draft contract from a contract meeting a parent attended (R6)."""
+                    duration_unit: DurationUnit, review_date: date | None, *,
+                    carry_plan: bool = False) -> Contract:
+    """A draft contract from a contract meeting a parent attended (R6); with ``carry_plan`` the
+    meeting's action plan becomes its agreements (still editable before anyone signs)."""
     refuse_closed(meeting.case)
     if meeting.kind is not MeetingKind.CONTRACT:
         raise CaseworkError("A contract is made at a contract meeting; a review makes a new revision.")
@@ -71,6 +74,10 @@ def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int
     contract = Contract(school_id=meeting.school_id, case_id=meeting.case_id, meeting=meeting,
                         duration_value=duration_value, duration_unit=duration_unit,
                         review_date=review_date, parents=parents)
+    if carry_plan:
+        for party, text in plan_agreements(meeting.record_answers or {}):
+            contract.agreements.append(Agreement(school_id=meeting.school_id,
+                                                 case_id=meeting.case_id, party=party, text=text))
     db.session.add(contract)
     refresh_stage(meeting.case)
     return contract

@@ -269,6 +269,9 @@ class ContactForm(FlaskForm):
     with_whom = StringField("With whom", validators=[DataRequired(REQUIRED), Length(max=200)])
     parent_id = SelectField("Parent or carer (if one)", coerce=_optional_int, validators=[Optional()])
     with_social_worker = BooleanField("This told the pupil's social worker about absence")
+    with_attendance_officer = BooleanField(
+        "This was a discussion with the local authority's attendance officer",
+        description="Needed before a referral for legal intervention (letter 9).")
     made = RadioField("Was contact made?", choices=choice_list([("made", "Contact made"),
                                                     ("attempted", "Attempted, no contact")]),
                       validators=[InputRequired("Say whether contact was made.")])
@@ -291,4 +294,26 @@ class LetterForm(FlaskForm):
     body = TextAreaField("Letter text (markdown)", validators=[DataRequired(REQUIRED),
                                                                Length(max=50_000)],
                          render_kw={"rows": 30})
+    version = HiddenField()
+
+
+class ReasonForm(FlaskForm):
+    """A change that keeps its reason: cancelling a meeting, withdrawing a draft letter."""
+
+    reason = TextAreaField("Reason", description="Kept with the record and shown on the case.",
+                           validators=[DataRequired(REQUIRED)])
+    version = HiddenField()
+
+
+class CorrectFigureForm(FlaskForm):
+    """Correcting a wrongly entered attendance figure, with the reason."""
+
+    attendance_percent = DecimalField("Attendance (%)", places=1, validators=[
+        InputRequired("Enter the attendance percentage."),
+        NumberRange(min=0, max=100, message="Attendance is between 0 and 100%.")])
+    unauthorised_sessions = IntegerField("Unauthorised sessions", validators=[
+        InputRequired("Enter the number of unauthorised sessions."),
+        NumberRange(min=0, message="Enter 0 or more.")])
+    reason = TextAreaField("Reason for the correction", description="Kept with the figure and shown.",
+                           validators=[DataRequired(REQUIRED)])
     version = HiddenField()

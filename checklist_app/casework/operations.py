@@ -211,8 +211,10 @@ def add_figure(case: Case, data: dict[str, Any], today: date) -> AttendanceFigur
     return figure
 
 
-def add_contact(case: Case, data: dict[str, Any], recorded_by: str) -> Contact:
-    """Record a contact or attempted contact (R23)."""
+def add_contact(case: Case, data: dict[str, Any], recorded_by: str,
+                today: date | None = None) -> Contact:
+    """Record a contact or attempted contact (R23); one entered after its day is "recorded later"
+    (``today`` kept as the day it was entered)."""
     refuse_closed(case)
     occurred = data["occurred_at"]
     if isinstance(occurred, date) and not isinstance(occurred, datetime):
@@ -221,6 +223,8 @@ def add_contact(case: Case, data: dict[str, Any], recorded_by: str) -> Contact:
                       method=data["method"], with_whom=data["with_whom"].strip(),
                       parent_id=data.get("parent_id") or None,
                       with_social_worker=bool(data.get("with_social_worker")),
+                      with_attendance_officer=bool(data.get("with_attendance_officer")),
+                      recorded_on=today if today and occurred.date() < today else None,
                       made=bool(data.get("made")), outcome=(data.get("outcome") or "").strip(),
                       recorded_by=recorded_by)
     db.session.add(contact)

@@ -59,6 +59,7 @@ def case_page(case_id: int):
     return render_template(
         "casework/case.html", case=case, view=view_of(case, today), today=today,
         completion=queries.checklist_completion(case), chronology=queries.chronology(case),
+        changes=queries.change_log(case),
         templates=letter_templates(), ContractStatus=ContractStatus, LetterStatus=LetterStatus)
 
 

@@ -60,12 +60,14 @@ def new_contract(case_id: int, meeting_id: int):
     title = f"Attendance contract for {case.pupil.full_name}"
     intro = (f"Suggested review date: {long_date(suggested)}, a review period of "
              f"{dates.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
-             f"of {case.baseline_attendance:.1f}% at the start.")
+             f"of {case.baseline_attendance:.1f}% at the start. The meeting's action plan becomes "
+             "the contract's agreements, which you can change before anyone signs.")
     return form_round_trip(
         form, title, back, lambda: contract_operations.create_contract(
             meeting, form.parent_ids.data or [], form.duration_value.data,
-            DurationUnit(form.duration_unit.data), form.review_date.data),
-        "Draft contract made. Add what each party agrees to, then collect signatures.",
+            DurationUnit(form.duration_unit.data), form.review_date.data, carry_plan=True),
+        "Draft contract made with the meeting's action plan as its agreements. Check and change "
+        "them, then collect signatures.",
         to=_contract_url, intro=intro, submit="Make the contract")
 
 

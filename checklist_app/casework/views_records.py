@@ -61,7 +61,7 @@ def new_contact(case_id: int):
                 "made": form.made.data == "made",
                 "occurred_at": datetime.combine(form.occurred_on.data,
                                                 form.occurred_time.data or datetime.min.time())}
-        return operations.add_contact(case, data, current_user.name)
+        return operations.add_contact(case, data, current_user.name, clock.today())
 
     return form_round_trip(form, title, back, record, "Contact recorded.", submit="Record",
                            intro=intro)

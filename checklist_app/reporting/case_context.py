@@ -206,8 +206,14 @@ def meeting_values(meeting: Meeting) -> dict[str, Any]:
 def evidence_pack(case: Case, today: date) -> dict[str, Any]:
     """The whole case for a referral: people, chronology and every record in full."""
     title = f"Case evidence pack – {case.pupil.full_name}"
-    chronology = [{"when": _when(moment), "kind": kind, "text": text}
-                  for moment, kind, text in reversed(casework.chronology(case))]
+    chronology = [{"when": row.when, "kind": row.kind,
+                   "text": row.text + (f" (recorded later, on {long_date(row.recorded_on)})"
+                                       if row.recorded_later else "")}
+                  for row in casework.chronology(case)]
+    changes = [{"when": long_datetime(e.at), "who": e.user_name,
+                "what": f"{e.action.capitalize()} {e.record_type}" + (f": {e.reason}" if e.reason
+                                                                      else "")}
+               for e in casework.change_log(case)]
     return {
         **report_header(case.school.name, title, today, personal_data=True),
         "case": {"id": case.id, "status": case.status.label, "stage": case.stage.label,
@@ -229,4 +235,5 @@ def evidence_pack(case: Case, today: date) -> dict[str, Any]:
         "letters": [letter_values(x) for x in case.letters if x.status is LetterStatus.ISSUED],
         "checklist": checklist_values(case),
         "chronology": chronology,
+        "changes": changes,
     }
