@@ -81,6 +81,7 @@ def flags(f: CaseFacts, today: date, s: CaseworkSettings) -> list[Flag]:
         found.append(Flag("social-care", "Attendance is below 50% after a Notice to Improve: if all "
                           "support has failed, consider a social care referral", "R19"))
     found += meeting_flags(f, today, s)
+    found += plan_copy_flags(f)
     step = next_step(f, today, s)
     if step and step.overdue(today):
         found.append(Flag("overdue", f"Overdue since {long_date(step.due)}: {step.text}", step.rule,
