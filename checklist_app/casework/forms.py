@@ -310,7 +310,7 @@ class CorrectFigureForm(FlaskForm):
 
     attendance_percent = DecimalField("Attendance (%)", places=1, validators=[
         InputRequired("Enter the attendance percentage."),
-        NumberRange(min=0, max=100, message="Attendance is between 0 and 100%.")])
+        NumberRange(min=0, max=100, message="Attendance is between 0 and 100%%.")])
     unauthorised_sessions = IntegerField("Unauthorised sessions", validators=[
         InputRequired("Enter the number of unauthorised sessions."),
         NumberRange(min=0, message="Enter 0 or more.")])
