@@ -17,10 +17,15 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquo
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 
 
-def long_date(value: date | datetime | None, empty: str = "") -> str:
-    """A date the way school staff write it: 22 November 2026."""
-    if value is None:
+def long_date(value: date | datetime | str | None, empty: str = "") -> str:
+    """A date the way school staff write it: 22 November 2026 (an ISO date string too)."""
+    if value is None or value == "":
         return empty
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         value = to_uk(value)
     return f"{value.day} {value:%B %Y}"

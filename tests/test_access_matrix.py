@@ -12,6 +12,7 @@ import pytest
 
 from checklist_app.auth.models import Membership, Role
 from checklist_app.casework import letter_operations
+from checklist_app.casework.models import AttendanceFigure
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
 from tests.casework_factories import family_case, held_meeting, signed_contract
@@ -45,8 +46,13 @@ def _world(school) -> dict[str, int]:
     job = _finished_job(school)
     invitee = UserFactory(school=school, role=Role.STAFF)  # added by the admin, not yet accepted
     invitee.memberships[0].accepted = False
+    figure = AttendanceFigure(school_id=school.id, case_id=case.id, recorded_on=date.today(),
+                              period_start=date.today() - timedelta(days=11),
+                              period_end=date.today() - timedelta(days=7), attendance_percent=85.0,
+                              unauthorised_sessions=1)
+    db.session.add(figure)
     db.session.commit()
-    return {"job_id": job.id,
+    return {"job_id": job.id, "figure_id": figure.id,
             "evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
             "agreement_id": contract.agreements[0].id, "letter_id": letter.id,

@@ -29,12 +29,12 @@ def _full_case(school, lead):
     meeting = held_meeting(case, [mum], TODAY - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
     letter = letter_operations.draft_letter(case, "contract-outcome", mum, None, TODAY)
-    operations.add_figure(case, {"period_start": TODAY - timedelta(days=20),
+    figure = operations.add_figure(case, {"period_start": TODAY - timedelta(days=20),
                                "period_end": TODAY - timedelta(days=10), "attendance_percent": 85,
                                "unauthorised_sessions": 2}, TODAY)
     ids = {"case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
            "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
-           "pupil_id": case.pupil_id, "parent_id": mum.id}
+           "pupil_id": case.pupil_id, "parent_id": mum.id, "figure_id": figure.id}
     db.session.commit()
     return ids
 

@@ -24,7 +24,8 @@ def test_the_shipped_templates_load_in_step_order_with_enum_steps():
                                            LetterStep.OUTCOME, LetterStep.FAILED_TO_ATTEND,
                                            LetterStep.IMPROVED, LetterStep.REVIEW_INVITE,
                                            LetterStep.TERMINATION_WARNING,
-                                           LetterStep.NOTICE_TO_IMPROVE, LetterStep.LEGAL_REFERRAL]
+                                           LetterStep.NOTICE_TO_IMPROVE, LetterStep.LEGAL_REFERRAL,
+                                           LetterStep.CONTRACT_ENDED]
     assert all(isinstance(t.step, LetterStep) for t in templates)
     assert all(t.body.strip() and t.title for t in templates)
 
@@ -65,7 +66,7 @@ def test_a_folder_with_a_bad_file_or_a_duplicate_key_is_refused(tmp_path):
         load_letter_templates(folder, list(LetterStep))
     (folder / "6b-copy.md").write_text(GOOD.replace('step: "4"', "step: 4").replace(
         "contract-outcome", "another-outcome"))
-    assert len(load_letter_templates(folder, list(LetterStep))) == 10  # step 4 as a number is fine
+    assert len(load_letter_templates(folder, list(LetterStep))) == 11  # step 4 as a number is fine
 
 
 def test_the_registry_rereads_a_changed_template(app, tmp_path):

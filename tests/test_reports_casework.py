@@ -71,7 +71,8 @@ def test_signed_contract_shows_names_and_dates_and_is_cached(app, client, story,
 
     contract, meeting = story["contract"], story["meeting"]
     for attendee in contract_operations.signable_attendees(contract):
-        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16),
+                                          reason="signed the next morning at the office")
     login(client, story["lead"])
     url = f"/reports/cases/{story['case'].id}/contracts/{contract.id}.pdf"
     text = flat("\n".join(get_pdf(client, url)))
@@ -104,7 +105,8 @@ def test_letters_one_per_parent_issued_text_exactly_as_frozen(client, story):
 
     contract = story["contract"]
     for attendee in contract_operations.signable_attendees(contract):
-        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16),
+                                          reason="signed the next morning at the office")
     to_mum, to_dad = _letters(story)
     to_mum.body_markdown += "\n\nPS from Łukasz: *see you* on **Friday**.\n"
     db.session.commit()
@@ -135,7 +137,8 @@ def test_evidence_pack_holds_the_whole_chronology(client, story):
 
     contract = story["contract"]
     for attendee in contract_operations.signable_attendees(contract):
-        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16))
+        contract_operations.sign_contract(contract, attendee.id, date(2027, 1, 16),
+                                          reason="signed the next morning at the office")
     to_mum, _to_dad = _letters(story)
     letter_operations.issue_letter(to_mum, story["lead"], on=date(2027, 1, 16))
     login(client, story["lead"])
@@ -148,8 +151,9 @@ def test_evidence_pack_holds_the_whole_chronology(client, story):
                    "Daily check-in.", "Phone by 8:30 on any absence.",
                    "Send the uniform grant form", "Status: Complete (struck through)",
                    "Letters issued", "Letter 4:", "issued 16 January 2027 by Łukasz Nowak",
-                   "Dear Ms Siân Ó Briain", "Planning stage: 1 of 11 done", "create contract",
-                   "sign", "Letter 4 issued"):
+                   "Dear Ms Siân Ó Briain", "Planning stage: 1 of 11 done", "Letter 4 sent to",
+                   "Stage now: Contract in place: monitoring", "Appendix: change log",
+                   "Create Contract", "Sign Signature", "Letter 4 issued"):
         assert needle in text, needle
 
 

@@ -36,6 +36,8 @@ def _contract_with_letters(school, lead):
     case, (mum,) = family_case(school, lead)
     contract = signed_contract(held_meeting(case, [mum]), [mum])
     later = ON + timedelta(weeks=6)
+    operations.add_figure(case, {"period_start": ON, "period_end": ON + timedelta(days=4),
+                                 "attendance_percent": 96, "unauthorised_sessions": 0}, later)
     improved = letter_operations.draft_letter(case, "attendance-improved", mum, None, later)
     letter_operations.issue_letter(improved, lead, later)
     outcome = letter_operations.draft_letter(case, "contract-outcome", mum, None, later)

@@ -13,6 +13,7 @@ bp = Blueprint("casework", __name__, url_prefix="/cases", template_folder="templ
 from checklist_app.casework import (  # noqa: E402,F401  (route modules register on bp)
     views,
     views_contracts,
+    views_corrections,
     views_meetings,
     views_people,
     views_records,

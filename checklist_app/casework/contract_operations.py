@@ -17,12 +17,14 @@ from checklist_app.casework.models import (
     DurationUnit,
     Letter,
     LetterStatus,
-    LetterStep,
     Meeting,
     MeetingKind,
     Party,
 )
 from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
+from checklist_app.casework.process.issuing import termination_letter_refusal
+from checklist_app.casework.process.plan import plan_agreements
+from checklist_app.casework.process.signatures import signature_date_refusal, signature_note
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date
@@ -47,13 +49,13 @@ def _check_parties(meeting: Meeting, parent_ids: list[int]) -> list[Any]:
     """R6: parties are parents present at the meeting, and there is at least one."""
     if not meeting.parents_attended:
         raise CaseworkError("No parent or carer attended this meeting, so a contract cannot be made. "
-                            "Record a professionals meeting instead (R6).")
+                            "Record a professionals meeting instead.")
     present = present_parents(meeting)
     if not parent_ids:
         raise CaseworkError("Choose the parent or carer (or both, jointly) the contract is with: a "
-                            "contract is never made with the pupil alone (R6).")
+                            "contract is never made with the pupil alone.")
     if any(pid not in present for pid in parent_ids):
-        raise CaseworkError("Only parents or carers present at the meeting can be parties (R6, R7).")
+        raise CaseworkError("Only parents or carers present at the meeting can be parties.")
     by_id = {p.id: p for p in meeting.case.pupil.parents}
     return [by_id[pid] for pid in parent_ids]
 
@@ -65,8 +67,10 @@ def _check_review_date(meeting: Meeting, review_date: date | None) -> None:
 
 
 def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int | None,
-                    duration_unit: DurationUnit, review_date: date | None) -> Contract:
-    """A draft contract from a contract meeting a parent attended (R6)."""
+                    duration_unit: DurationUnit, review_date: date | None, *,
+                    carry_plan: bool = False) -> Contract:
+    """A draft contract from a contract meeting a parent attended (R6); with ``carry_plan`` the
+    meeting's action plan becomes its agreements (still editable before anyone signs)."""
     refuse_closed(meeting.case)
     if meeting.kind is not MeetingKind.CONTRACT:
         raise CaseworkError("A contract is made at a contract meeting; a review makes a new revision.")
@@ -78,6 +82,10 @@ def create_contract(meeting: Meeting, parent_ids: list[int], duration_value: int
     contract = Contract(school_id=meeting.school_id, case_id=meeting.case_id, meeting=meeting,
                         duration_value=duration_value, duration_unit=duration_unit,
                         review_date=review_date, parents=parents)
+    if carry_plan:
+        for party, text in plan_agreements(meeting.record_answers or {}):
+            contract.agreements.append(Agreement(school_id=meeting.school_id,
+                                                 case_id=meeting.case_id, party=party, text=text))
     db.session.add(contract)
     refresh_stage(meeting.case)
     return contract
@@ -145,28 +153,39 @@ def signable_attendees(contract: Contract) -> list[Any]:
         a.kind is AttendeeKind.STAFF or (a.kind is AttendeeKind.PARENT and a.parent_id in party_ids))]
 
 
-def sign_contract(contract: Contract, attendee_id: int, signed_on: date) -> bool:
+def sign_contract(contract: Contract, attendee_id: int, signed_on: date | None, *,
+                  today: date | None = None, reason: str = "") -> bool:
     """Record a signature (R7); the contract locks once everyone required has signed.
 
-    Returns True when this signature completed the contract.
+    The signature is dated the meeting's date (``signed_on`` None) unless a reason is given for
+    another date, which is never before the meeting nor after ``today``. Returns True when this
+    signature completed the contract.
     """
     refuse_closed(contract.case)
     if contract.status is not ContractStatus.DRAFT:
         raise Locked("This contract is already signed and locked.")
     if not contract.duration_value:
-        raise CaseworkError("State how long the contract is expected to run before it is signed (R8).")
+        raise CaseworkError("State how long the contract is expected to run before it is signed.")
     if not contract.agreements:
         raise CaseworkError("Add what each party agrees to before the contract is signed.")
     attendee = next((a for a in contract.meeting.attendees if a.id == attendee_id), None)
     if attendee is None or not attendee.present:
         raise CaseworkError("Only people recorded as present at the meeting may sign: nobody who did "
-                            "not witness the contract being made signs it (R7).")
+                            "not witness the contract being made signs it.")
     if attendee not in signable_attendees(contract):
         raise CaseworkError("Only the parents or carers the contract is with, and school staff on "
-                            "behalf of the governing board, sign the contract (R7).")
+                            "behalf of the governing board, sign the contract.")
+    held = contract.meeting.meeting_date
+    refusal = signature_date_refusal(signed_on, held, today or max(signed_on or held, held), reason)
+    if refusal:
+        raise CaseworkError(refusal)
+    signed_on = signed_on or held
     staff = attendee.kind is AttendeeKind.STAFF
-    with labelled(db.session, "sign", f"Signed by {attendee.name} ({attendee.role})"):
-        contract.signatures.append(_signature(contract, attendee, signed_on, staff))
+    with labelled(db.session, "sign", f"Signed by {attendee.name} ({attendee.role}): "
+                  f"{signature_note(signed_on, held, reason)}"):
+        signature = _signature(contract, attendee, signed_on, staff)
+        signature.date_reason = reason.strip() if signed_on != held else ""
+        contract.signatures.append(signature)
     complete = not missing_signatures(contract)
     if complete:
         with labelled(db.session, "lock", "Every parent present and a member of staff have signed"):
@@ -222,14 +241,9 @@ def end_contract(contract: Contract, reason: str, rationale: str, letter_id: int
     if reason not in END_REASONS:
         raise CaseworkError("Choose a reason for ending the contract.")
     if not rationale.strip():
-        raise CaseworkError("Write the rationale: it is put to the parents in writing (R10).")
+        raise CaseworkError("Write the rationale: it is put to the parents in writing.")
     letter = next((x for x in contract.case.letters if x.id == letter_id), None)
-    if letter is None or letter.status is not LetterStatus.ISSUED:
-        raise CaseworkError("Choose the issued letter that tells the parents, in writing, that the "
-                            "contract has ended and why (R10).")
-    if reason == "non-compliance" and letter.step is not LetterStep.NOTICE_TO_IMPROVE:
-        raise CaseworkError("A contract ended because it is not working ends with a Notice to "
-                            "Improve (letter 8) (R10, R19).")
+    check_termination_letter(contract, reason, letter)
     _end(contract, reason, rationale.strip(), letter, ended_on)
     db.session.flush()
 
@@ -244,9 +258,27 @@ def _end(contract: Contract, reason: str, rationale: str, letter: Letter, ended_
     refresh_stage(contract.case)
 
 
+def check_termination_letter(contract: Contract, reason: str, letter: Letter | None) -> None:
+    """R10: the letter telling a parent of the contract that it ended, of the right kind."""
+    if letter is None:
+        raise CaseworkError("Choose the issued letter that tells the parents, in writing, that the "
+                            "contract has ended and why.")
+    refusal = termination_letter_refusal(reason, letter.step, letter.status is LetterStatus.ISSUED)
+    if refusal:
+        raise CaseworkError(refusal)
+    party_ids = {p.id for p in contract.parents}
+    if party_ids and letter.recipient_parent_id not in party_ids:
+        names = " and ".join(p.full_name for p in contract.parents)
+        raise CaseworkError(f"That letter went to someone the contract is not with: choose the "
+                            f"letter to {names}.")
+
+
 def end_with_notice_to_improve(letter: Letter) -> None:
-    """R19/R10: issuing a Notice to Improve ends the contract in force, with the letter as notice."""
+    """R19/R10: a Notice to Improve ends the contract in force with its recipient (a separated
+    parent's own contract is untouched), with the letter as notice."""
     for contract in letter.case.contracts:
-        if contract.status is ContractStatus.SIGNED:
+        party_ids = {p.id for p in contract.parents}
+        if contract.status is ContractStatus.SIGNED and (
+                not party_ids or letter.recipient_parent_id in party_ids):
             _end(contract, "non-compliance", "A Notice to Improve was issued: the contract has not "
                  "secured the improvement needed.", letter, letter.issued_on)

@@ -7,7 +7,7 @@ the list cut into pages, and only the page's cases have their checklist answers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,7 @@ from checklist_app.auth.models import User
 from checklist_app.casework.facts import CASE_COLUMNS, StepView, case_facts, record_facts
 from checklist_app.casework.models import Case, CaseStatus, Pupil, Stage
 from checklist_app.casework.paging import Pager
+from checklist_app.casework.process.flags import Flag, flags
 from checklist_app.casework.process.next_step import next_step
 from checklist_app.casework.process.progress import percent
 from checklist_app.casework.queries import completion_of
@@ -40,6 +41,7 @@ class CaseRow(StepView):
     stage: Stage
     lead_name: str | None
     completion: int = 0  # R5: checklist done, as a percentage (filled in for the page shown)
+    flags: list[Flag] = field(default_factory=list)  # what matters most (for the page shown)
 
     def order(self) -> tuple[Any, ...]:
         """Overdue first, then by due date (none last), then by the pupil's last name."""
@@ -71,7 +73,7 @@ def open_case_rows(lead_id: int | None, stage: Stage | None, today: date,
     """Every open case of the school (of this lead, at this stage), overdue first."""
     s = s or settings()
     chosen = _chosen(lead_id, stage)
-    records = record_facts(chosen, contacts=False)  # contacts only raise flags, not shown here
+    records = record_facts(chosen)  # contacts raise flags (telling the social worker)
     found = db.session.execute(
         select(Case.id, *CASE_COLUMNS, Pupil.first_name, Pupil.last_name, Pupil.year_group,
                Case.stage, User.name)
@@ -109,4 +111,13 @@ def dashboard_page(lead_id: int | None, stage: Stage | None, page: int | None, t
     pager = Pager.of(len(rows), page, CASES_PER_PAGE)
     shown = pager.slice(rows)
     _fill_completion(shown)
+    s = settings()
+    for row in shown:
+        row.flags = [f for f in flags(row.facts, today, s) if f.code in DASHBOARD_FLAGS]
     return Dashboard(shown, pager)
+
+
+#: The flags that matter most at a glance, shown on the dashboard (the case page shows them all).
+DASHBOARD_FLAGS = frozenset({
+    "penalty-threshold", "tell-social-worker", "severe", "social-care", "review-trigger",
+    "monthly-review", "third-contract-meeting", "no-phone-contact", "plan-copy"})

@@ -59,7 +59,9 @@ STAGE_LABELS = {
 class LetterStep(Labelled):
     """A step of the process of seed 001; each letter of the sequence belongs to one (rules R11–R20).
 
-    Step 3 is the contract itself (signed at the meeting), not a letter.
+    Step 3 is the contract itself (signed at the meeting), not a letter. Step 10 is not one of the
+    seed's numbered letters: it tells the parents in writing that a contract ended, or the case
+    closed, for any other reason (R10).
     """
 
     INVITE = "1"
@@ -72,6 +74,7 @@ class LetterStep(Labelled):
     TERMINATION_WARNING = "7b"
     NOTICE_TO_IMPROVE = "8"
     LEGAL_REFERRAL = "9"
+    CONTRACT_ENDED = "10"
 
     @property
     def label(self) -> str:
@@ -96,6 +99,7 @@ STEP_TITLES = {
     LetterStep.TERMINATION_WARNING: ("Termination warning – parents not engaging", "R18"),
     LetterStep.NOTICE_TO_IMPROVE: ("Notice to Improve (ends the contract)", "R19"),
     LetterStep.LEGAL_REFERRAL: ("Referral for legal intervention", "R20"),
+    LetterStep.CONTRACT_ENDED: ("Contract ended or case closed", "R10"),
 }
 
 
@@ -137,12 +141,14 @@ class MeetingOutcome(Labelled):
     HELD = "held"
     NOT_ATTENDED = "not-attended"
     REARRANGED = "rearranged"
+    #: Arranged by mistake or no longer needed; kept with its reason, ignored by the rules.
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
         return {"scheduled": "Scheduled", "held": "Held",
                 "not-attended": "Parents did not attend",
-                "rearranged": "Rearranged with notice"}[self.value]
+                "rearranged": "Rearranged with notice", "cancelled": "Cancelled"}[self.value]
 
 
 class AttendeeKind(Labelled):

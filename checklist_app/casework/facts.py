@@ -33,6 +33,7 @@ from checklist_app.casework.models import (
 )
 from checklist_app.casework.process import facts as process_facts
 from checklist_app.casework.process.facts import (
+    PLAN_SHARED_ANSWER,
     RECORD_FACTS,
     CaseFacts,
     FigureFact,
@@ -61,7 +62,9 @@ def record_facts(case_ids: Select[Any], *, contacts: bool = True) -> RecordFacts
     """The facts of the records of every case ``case_ids`` selects: kind -> case id -> facts.
 
     Reads only the columns the rules use, one statement per kind of record however many cases:
-    the meeting-record answers are picked out in SQL, not loaded whole. Contacts are only read by
+    the meeting-record answers are picked out in SQL, not loaded whole. Who each meeting and
+    contract was made with (separated parents) is left out: the dashboard judges whole cases, and
+    :func:`process.scope.whole_case` gives the loaded facts the same shape. Contacts are only read by
     the flags, so a list that shows just the next step may leave them out (``contacts=False``).
     """
     chosen = case_ids.scalar_subquery()
@@ -69,20 +72,23 @@ def record_facts(case_ids: Select[Any], *, contacts: bool = True) -> RecordFacts
                           ("meetings", "letters", "contracts", "figures", "contacts")}
     answers = [Meeting.record_answers[(answer, "value")].as_string()
                for answer in RECORD_FACTS.values()]
+    answers.append(Meeting.record_answers[(PLAN_SHARED_ANSWER, "status")].as_string())
     for case_id, *row in db.session.execute(
             select(Meeting.case_id, Meeting.id, Meeting.kind, Meeting.meeting_date, Meeting.outcome,
                    Meeting.parents_attended, *answers)
-            .where(Meeting.case_id.in_(chosen)).order_by(Meeting.meeting_date, Meeting.id)):
+            .where(Meeting.case_id.in_(chosen), Meeting.outcome != MeetingOutcome.CANCELLED)
+            .order_by(Meeting.meeting_date, Meeting.id)):
         found["meetings"][case_id].append(meeting_fact(*row))
     for case_id, *row in db.session.execute(  # the SQL form of counts_as_issued
-            select(Letter.case_id, Letter.step, Letter.issued_on, Letter.meeting_id)
+            select(Letter.case_id, Letter.step, Letter.issued_on, Letter.meeting_id,
+                   Letter.recipient_parent_id)
             .where(Letter.case_id.in_(chosen), Letter.status == LetterStatus.ISSUED,
                    Letter.issued_on.is_not(None)).order_by(Letter.id)):
         found["letters"][case_id].append(LetterFact(*row))
     for case_id, *row in db.session.execute(
             select(Contract.case_id, Contract.id, Contract.status, Meeting.meeting_date,
                    Contract.signed_on, Contract.review_date, Contract.duration_value,
-                   Contract.duration_unit)
+                   Contract.duration_unit, Contract.ended_on)
             .join(Meeting, Contract.meeting_id == Meeting.id)
             .where(Contract.case_id.in_(chosen)).order_by(Contract.id)):
         found["contracts"][case_id].append(contract_fact(*row))
@@ -96,7 +102,8 @@ def record_facts(case_ids: Select[Any], *, contacts: bool = True) -> RecordFacts
     if contacts:
         for case_id, *row in db.session.execute(
                 select(Contact.case_id, Contact.occurred_at, Contact.method, Contact.made,
-                       Contact.with_social_worker)
+                       Contact.with_social_worker, Contact.with_attendance_officer,
+                       Contact.parent_id)
                 .where(Contact.case_id.in_(chosen)).order_by(Contact.occurred_at, Contact.id)):
             found["contacts"][case_id].append(contact_fact(*row))
     return found

@@ -140,11 +140,13 @@ class CloseCaseForm(FlaskForm):
     reason = RadioField("Reason for closing",
                         coerce=coerce_to(ClosureReason), choices=enum_choices(ClosureReason),
                         validators=[InputRequired("Choose a reason.")])
-    rationale = TextAreaField("Rationale", description="Put to the parents in writing (R10).",
+    rationale = TextAreaField("Rationale", description="Put to the parents in writing.",
                               validators=[DataRequired(REQUIRED), Length(max=5000)])
     closed_on = DateField("Closed on", validators=[InputRequired("Enter the date.")])
-    letter_id = SelectField("Letter telling the parents (needed when a contract is in force)",
-                            coerce=_optional_int, validators=[Optional()])
+    letter_ids = CheckboxesField("Letters telling the parents",
+                                 description="When a contract is in force, choose the issued letter "
+                                 "to each parent it is with: each parent gets their own letter.",
+                                 coerce=int, validators=[Optional()])
 
 
 class MeetingForm(FlaskForm):
@@ -156,7 +158,7 @@ class MeetingForm(FlaskForm):
     start_time = TimeField("Time", validators=[Optional()])
     location = StringField("Location", validators=[DataRequired(REQUIRED), Length(max=200)])
     alternative_offered = StringField("Alternative offered", description="For example: by telephone "
-                                      "or online (R11).", validators=[Length(max=300)])
+                                      "or online.", validators=[Length(max=300)])
     parent_ids = CheckboxesField("Parents or carers invited", coerce=int)
 
 
@@ -194,7 +196,7 @@ class ContractForm(FlaskForm):
                                  description="Parents or carers present at the meeting: one, or "
                                  "jointly. Separated parents may have separate contracts.")
     duration_value = IntegerField("Expected duration", validators=[
-        InputRequired("State how long the contract is expected to run (R8)."),
+        InputRequired("State how long the contract is expected to run."),
         NumberRange(min=1, max=104, message="Enter a whole number from 1 to 104.")])
     duration_unit = RadioField("Unit", coerce=coerce_to(DurationUnit), choices=enum_choices(DurationUnit),
                                default="months")
@@ -219,7 +221,10 @@ class SignForm(FlaskForm):
 
     attendee_id = RadioField("Who is signing", coerce=int,
                              validators=[InputRequired("Choose who is signing.")])
-    signed_on = DateField("Signed on", validators=[InputRequired("Enter the date.")])
+    signed_on = DateField("Signed on", description="The meeting's date, unless it was signed later.",
+                          validators=[InputRequired("Enter the date.")])
+    date_reason = StringField("If not signed at the meeting, why", description="For example: the "
+                              "copy was posted home for signing.", validators=[Length(max=300)])
 
 
 class ReviseForm(FlaskForm):
@@ -264,7 +269,10 @@ class ContactForm(FlaskForm):
     method = SelectField("How", coerce=coerce_to(ContactMethod), choices=enum_choices(ContactMethod))
     with_whom = StringField("With whom", validators=[DataRequired(REQUIRED), Length(max=200)])
     parent_id = SelectField("Parent or carer (if one)", coerce=_optional_int, validators=[Optional()])
-    with_social_worker = BooleanField("This told the pupil's social worker about absence (R23)")
+    with_social_worker = BooleanField("This told the pupil's social worker about absence")
+    with_attendance_officer = BooleanField(
+        "This was a discussion with the local authority's attendance officer",
+        description="Needed before a referral for legal intervention (letter 9).")
     made = RadioField("Was contact made?", choices=choice_list([("made", "Contact made"),
                                                     ("attempted", "Attempted, no contact")]),
                       validators=[InputRequired("Say whether contact was made.")])
@@ -285,5 +293,28 @@ class LetterForm(FlaskForm):
     """Editing a draft letter (R24)."""
 
     body = TextAreaField("Letter text (markdown)", validators=[DataRequired(REQUIRED),
-                                                               Length(max=50_000)])
+                                                               Length(max=50_000)],
+                         render_kw={"rows": 30})
+    version = HiddenField()
+
+
+class ReasonForm(FlaskForm):
+    """A change that keeps its reason: cancelling a meeting, withdrawing a draft letter."""
+
+    reason = TextAreaField("Reason", description="Kept with the record and shown on the case.",
+                           validators=[DataRequired(REQUIRED)])
+    version = HiddenField()
+
+
+class CorrectFigureForm(FlaskForm):
+    """Correcting a wrongly entered attendance figure, with the reason."""
+
+    attendance_percent = DecimalField("Attendance (%)", places=1, validators=[
+        InputRequired("Enter the attendance percentage."),
+        NumberRange(min=0, max=100, message="Attendance is between 0 and 100%%.")])
+    unauthorised_sessions = IntegerField("Unauthorised sessions", validators=[
+        InputRequired("Enter the number of unauthorised sessions."),
+        NumberRange(min=0, message="Enter 0 or more.")])
+    reason = TextAreaField("Reason for the correction", description="Kept with the figure and shown.",
+                           validators=[DataRequired(REQUIRED)])
     version = HiddenField()

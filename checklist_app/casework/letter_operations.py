@@ -1,6 +1,6 @@
-"""Letters on a case: a draft generated from the template, edited by staff (R24), then issued and
-frozen. Issuing checks the process rules: notice of meetings (R11, R12), a signed contract for the
-outcome letter (R14), and a Notice to Improve ends the contract in force (R10, R19)."""
+"""Letters on a case: a draft generated from the template and dated, edited by staff (R24), then
+issued and frozen, or withdrawn with a reason. Issuing checks the rules of the letter's step for its
+parent (:mod:`casework.process.issuing`); a Notice to Improve ends that parent's contract (R10, R19)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,20 @@ from checklist_app.casework.contract_operations import end_with_notice_to_improv
 from checklist_app.casework.letters import letter_context, letter_templates, render_letter
 from checklist_app.casework.models import (
     Case,
-    ContractStatus,
     Letter,
     LetterStatus,
     LetterStep,
     Meeting,
     MeetingKind,
-    MeetingOutcome,
     Parent,
 )
 from checklist_app.casework.operations import CaseworkError, Locked, refresh_stage, refuse_closed
-from checklist_app.casework.process import dates
+from checklist_app.casework.process.facts import MeetingFact, facts_of
+from checklist_app.casework.process.issuing import issue_refusals
+from checklist_app.casework.process.scope import for_parent
 from checklist_app.casework.settings import settings
 from checklist_app.concurrency import check_version
 from checklist_app.extensions import db, utcnow
-from checklist_app.formatting import long_date
 
 #: The letters that invite to a meeting, and the kind of meeting each invites to.
 INVITE_KINDS = {LetterStep.INVITE: MeetingKind.CONTRACT, LetterStep.SECOND_INVITE: MeetingKind.CONTRACT,
@@ -51,7 +50,7 @@ def draft_letter(case: Case, key: str, parent: Parent | None, meeting: Meeting |
     body = render_letter(template, letter_context(case, parent, meeting, letter_date=letter_date,
                                                   step=template.step))
     letter = Letter(school_id=case.school_id, case_id=case.id, step=template.step, key=template.key,
-                    title=template.title, recipient_parent_id=parent.id,
+                    title=template.title, recipient_parent_id=parent.id, letter_date=letter_date,
                     meeting_id=meeting.id if meeting else None, body_markdown=body)
     db.session.add(letter)
     db.session.flush()
@@ -68,6 +67,8 @@ def update_letter(letter: Letter, body: str, version: Any) -> None:
     """Save staff's changes to a draft (R24: letters may be amended for the family's circumstances)."""
     refuse_closed(letter.case)
     _refuse_issued(letter)
+    if letter.withdrawn_on:
+        raise Locked("This draft was withdrawn: write a new letter instead.")
     check_version(letter, version)
     if not body.strip():
         raise CaseworkError("The letter cannot be empty.")
@@ -75,27 +76,18 @@ def update_letter(letter: Letter, body: str, version: Any) -> None:
     db.session.flush()
 
 
-def check_can_issue(letter: Letter, on: date) -> None:
-    """The process rules for issuing this letter today."""
-    case, s = letter.case, settings()
-    meeting = letter.meeting
-    if letter.step in (LetterStep.INVITE, LetterStep.SECOND_INVITE) and meeting is not None:
-        latest = dates.add_days(meeting.meeting_date, -s.notice_days)
-        if on > latest:
-            raise CaseworkError(f"This invite gives less than {s.notice_days} days' notice of the "
-                                f"meeting on {long_date(meeting.meeting_date)}: rearrange the meeting "
-                                f"and write a new invite ({letter.step.rule}).")
-    missed = [m for m in case.meetings if m.kind is MeetingKind.CONTRACT
-              and m.outcome is MeetingOutcome.NOT_ATTENDED]
-    if letter.step is LetterStep.SECOND_INVITE and not missed:
-        raise CaseworkError("The second invite is sent after a missed contract meeting (R12).")
-    if letter.step is LetterStep.FAILED_TO_ATTEND and not missed:
-        raise CaseworkError("The failed-to-attend letter is for parents who missed the contract "
-                            "meetings (R15).")
-    if letter.step is LetterStep.OUTCOME and not any(c.status is ContractStatus.SIGNED
-                                                     for c in case.contracts):
-        raise CaseworkError("The outcome letter goes with the signed contract: collect the signatures "
-                            "first (R14).")
+def issue_refusals_for(letter: Letter, today: date) -> list[str]:
+    """Why this letter may not be issued today (empty when it may), from the rules of its step.
+
+    The rules look at the case as the letter's parent sees it (their own and joint records), the
+    date on the letter (notice is counted from it) and the meeting it is about.
+    """
+    found = ["This draft was withdrawn: write a new letter instead."] if letter.withdrawn_on else []
+    mine = for_parent(facts_of(letter.case), letter.recipient_parent_id)
+    m = letter.meeting
+    meeting = MeetingFact(m.id, m.kind, m.meeting_date, m.outcome) if m is not None else None
+    return found + issue_refusals(letter.step, mine, letter.letter_date or today, today, settings(),
+                                  meeting, letter.body_markdown)
 
 
 def issue_letter(letter: Letter, user: Any, on: date) -> None:
@@ -103,12 +95,14 @@ def issue_letter(letter: Letter, user: Any, on: date) -> None:
     case with its date."""
     refuse_closed(letter.case)
     _refuse_issued(letter)
-    check_can_issue(letter, on)
+    refusals = issue_refusals_for(letter, on)
+    if refusals:
+        raise CaseworkError(" ".join(refusals))
     user_id, user_name = getattr(user, "id", None), getattr(user, "name", "")
     with labelled(db.session, "issue", f"Letter {letter.step} issued: {letter.title}"), \
             db.session.no_autoflush:
         letter.status = LetterStatus.ISSUED
-        letter.issued_on = on
+        letter.issued_on = letter.letter_date or on
         letter.issued_at = utcnow()
         letter.issued_by_id = user_id
         letter.issued_by_name = user_name

@@ -42,12 +42,12 @@ def schedule_meeting(case: Case, kind: MeetingKind, on: date, at: time | None, l
     s = settings()
     if kind is MeetingKind.CONTRACT:
         earliest = dates.add_days(scheduled_on, s.notice_days)
-        if on < earliest:
+        if scheduled_on <= on < earliest:  # a meeting already held may be recorded later
             raise CaseworkError(f"Give at least {s.notice_days} days' notice of a contract meeting: "
-                                f"choose {long_date(earliest)} or later (R11).")
+                                f"choose {long_date(earliest)} or later.")
         if not parent_ids:
             raise CaseworkError("Invite at least one parent or carer: a contract is never made with "
-                                "the pupil alone (R6).")
+                                "the pupil alone.")
     snapshot_def = registry().newest_published(RECORD_KEYS[kind])
     meeting = Meeting(school_id=case.school_id, case_id=case.id, kind=kind, meeting_date=on,
                       start_time=at, location=location.strip(), alternative_offered=alternative.strip(),
@@ -76,7 +76,7 @@ def add_attendee(meeting: Meeting, name: str, role: str, kind: AttendeeKind,
     refuse_closed(meeting.case)
     if len(name.strip().split()) < 2 or not role.strip():
         raise CaseworkError("Write the attendee's full name (first name and surname) and their role "
-                            "in full (R25).")
+                            "in full.")
     if kind is AttendeeKind.PARENT:
         parent = next((p for p in meeting.case.pupil.parents if p.id == parent_id), None)
         if parent is None:
@@ -104,28 +104,28 @@ def check_record(meeting: Meeting, answers: dict[str, Any], parents_present: boo
     problems: dict[str, str] = {}
     if not _value(answers, "school-agrees-to"):
         problems["school-agrees-to"] = "Record what the school agrees to: the plan has actions for " \
-                                       "everyone (R25)."
+                                       "everyone."
     if parents_present and not _value(answers, "parents-agree-to"):
-        problems["parents-agree-to"] = "Record what the parents or carers agree to (R25)."
+        problems["parents-agree-to"] = "Record what the parents or carers agree to."
     review = _value(answers, "review-date")
     review_on = date.fromisoformat(review) if review else None
     if meeting.kind is MeetingKind.REVIEW:
         if not _value(answers, "target-met"):
-            problems["target-met"] = "Say whether the target was met (R27)."
+            problems["target-met"] = "Say whether the target was met."
         decision = _value(answers, "decision")
         if not decision:
-            problems["decision"] = "Record the decision: a new plan or escalation (R27)."
+            problems["decision"] = "Record the decision: a new plan or escalation."
         latest = dates.latest_next_review(meeting.meeting_date, s)
         if decision == "new-plan" and (review_on is None or not
                                        meeting.meeting_date < review_on <= latest):
             problems["review-date"] = (f"Set the next review no more than {s.review_within_weeks} "
-                                       f"weeks later: by {long_date(latest)} (R27).")
+                                       f"weeks later: by {long_date(latest)}.")
     else:
         earliest, latest, _ = dates.meeting_review_window(meeting.meeting_date, s)
         if review_on is None or not earliest <= review_on <= latest:
             problems["review-date"] = (f"Set a review date {s.meeting_review_min_weeks}–"
                                        f"{s.meeting_review_max_weeks} weeks after the meeting: between "
-                                       f"{long_date(earliest)} and {long_date(latest)} (R26).")
+                                       f"{long_date(earliest)} and {long_date(latest)}.")
     return problems
 
 
@@ -142,7 +142,7 @@ def record_meeting(meeting: Meeting, outcome: MeetingOutcome, present_ids: set[i
     if outcome is MeetingOutcome.HELD and meeting.kind is MeetingKind.CONTRACT and not parents_present:
         raise CaseworkError("No parent or carer was there: record the meeting as 'Parents did not "
                             "attend'. A contract cannot be made without a parent, nor with the pupil "
-                            "alone (R6); hold a professionals meeting instead (R12).")
+                            "alone; hold a professionals meeting instead.")
     if outcome is MeetingOutcome.NOT_ATTENDED and parents_present:
         raise CaseworkError("A parent or carer is marked as present: record the meeting as held.")
     has_contract = db.session.query(Contract.id).filter(Contract.meeting_id == meeting.id).first()

@@ -155,6 +155,8 @@ class Meeting(CaseRecord, CaseScoped, Versioned, db.Model):
     outcome: Mapped[MeetingOutcome] = mapped_column(enum_column(MeetingOutcome, 20),
                                                     default=MeetingOutcome.SCHEDULED)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Why a meeting was cancelled (arranged by mistake or no longer needed); kept and shown.
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
     record_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("definition_snapshot.id"))
     record_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -273,6 +275,8 @@ class Signature(CaseRecord, CaseScoped, Versioned, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     on_behalf_of_board: Mapped[bool] = mapped_column(default=False)
     signed_on: Mapped[date]
+    #: Why the signature is dated other than the meeting (R7: the meeting's date by default).
+    date_reason: Mapped[str] = mapped_column(String(300), default="")
 
     contract: Mapped[Contract] = relationship(back_populates="signatures")
 
@@ -286,6 +290,9 @@ class AttendanceFigure(CaseRecord, CaseScoped, Versioned, db.Model):
     attendance_percent: Mapped[float]
     unauthorised_sessions: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: A correction keeps the figure as it was and the reason.
+    corrected_from: Mapped[str] = mapped_column(String(200), default="")
+    correction_reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="figures")
 
@@ -301,6 +308,10 @@ class Contact(CaseRecord, CaseScoped, Versioned, db.Model):
     made: Mapped[bool] = mapped_column(default=True)
     outcome: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    #: R20: a discussion with the local authority's attendance officer.
+    with_attendance_officer: Mapped[bool] = mapped_column(default=False)
+    #: The day it was entered, when later than the day it happened ("recorded later").
+    recorded_on: Mapped[date | None]
 
     case: Mapped[Case] = relationship(back_populates="contacts")
 
@@ -322,6 +333,10 @@ class Letter(CaseRecord, CaseScoped, Versioned, db.Model):
     issued_on: Mapped[date | None]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     issued_by_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The date on the letter (notice is counted from it); None for letters made before it was kept.
+    letter_date: Mapped[date | None]
+    withdrawn_on: Mapped[date | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship(back_populates="letters")
     recipient: Mapped[Parent | None] = relationship()

@@ -27,6 +27,7 @@ from checklist_app.casework.models import (
     Pupil,
     Stage,
 )
+from checklist_app.casework.process.issuing import termination_letter_refusal
 from checklist_app.casework.process.stage import current_stage
 from checklist_app.checklist_engine.pinning import pin
 from checklist_app.checklist_engine.registry import registry
@@ -146,34 +147,46 @@ def save_checklist(case: Case, answers: dict[str, Any], version: Any) -> None:
 
 
 def close_case(case: Case, reason: ClosureReason, rationale: str, closed_on: date,
-               letter_id: int | None) -> None:
-    """Close a case with a reason; a contract in force ends with it, in writing (R10)."""
+               letter_ids: int | list[int] | None) -> None:
+    """Close a case with a reason; each contract in force ends with it, in writing, with the
+    letter to its own parent(s) (R10): separated parents each get their own letter."""
     refuse_closed(case)
     if not rationale.strip():
-        raise CaseworkError("Give the reason in words: it is put to the parents in writing (R10).")
+        raise CaseworkError("Give the reason in words: it is put to the parents in writing.")
     if closed_on < case.opened_on:
         raise CaseworkError(f"A case cannot close before it opened ({long_date(case.opened_on)}).")
+    ids = [letter_ids] if isinstance(letter_ids, int) else list(letter_ids or [])
+    chosen = [x for x in case.letters if x.id in ids]
     active = [c for c in case.contracts if c.status is ContractStatus.SIGNED]
-    letter = None
-    if active:
-        letter = next((x for x in case.letters if x.id == letter_id
-                       and x.status is LetterStatus.ISSUED), None)
-        if letter is None:
-            raise CaseworkError("A contract is in force: choose the issued letter that tells the "
-                                "parents it has ended and why (R10).")
+    endings = [(contract, closing_letter(contract, reason, chosen)) for contract in active]
     with labelled(db.session, "close", f"{reason.label}: {rationale.strip()}"):
-        for contract in active:
+        for contract, letter in endings:
             contract.status = ContractStatus.ENDED
             contract.ended_on = closed_on
             contract.end_reason = reason.value
             contract.end_rationale = rationale.strip()
-            contract.end_letter_id = letter.id if letter else None
+            contract.end_letter_id = letter.id
         case.status = CaseStatus.CLOSED
         case.closed_on = closed_on
         case.closure_reason = reason
         case.closure_rationale = rationale.strip()
         case.stage = Stage.CLOSED
     db.session.flush()
+
+
+def closing_letter(contract: Any, reason: ClosureReason, chosen: list[Any]) -> Any:
+    """R10: the chosen issued letter telling this contract's parent(s) that it has ended."""
+    party = {p.id for p in contract.parents}
+    names = " and ".join(p.full_name for p in contract.parents) or "the parents"
+    mine = [x for x in chosen if not party or x.recipient_parent_id in party]
+    if not mine:
+        raise CaseworkError(f"A contract with {names} is in force: choose the issued letter to "
+                            f"{names} that tells them it has ended and why.")
+    refusals = [termination_letter_refusal(reason.value, x.step, x.status is LetterStatus.ISSUED)
+                for x in mine]
+    if all(refusals):
+        raise CaseworkError(refusals[0])
+    return mine[refusals.index(None)]
 
 
 # --- figures and contacts --------------------------------------------------------------------
@@ -200,8 +213,10 @@ def add_figure(case: Case, data: dict[str, Any], today: date) -> AttendanceFigur
     return figure
 
 
-def add_contact(case: Case, data: dict[str, Any], recorded_by: str) -> Contact:
-    """Record a contact or attempted contact (R23)."""
+def add_contact(case: Case, data: dict[str, Any], recorded_by: str,
+                today: date | None = None) -> Contact:
+    """Record a contact or attempted contact (R23); one entered after its day is "recorded later"
+    (``today`` kept as the day it was entered)."""
     refuse_closed(case)
     occurred = data["occurred_at"]
     if isinstance(occurred, date) and not isinstance(occurred, datetime):
@@ -210,6 +225,8 @@ def add_contact(case: Case, data: dict[str, Any], recorded_by: str) -> Contact:
                       method=data["method"], with_whom=data["with_whom"].strip(),
                       parent_id=data.get("parent_id") or None,
                       with_social_worker=bool(data.get("with_social_worker")),
+                      with_attendance_officer=bool(data.get("with_attendance_officer")),
+                      recorded_on=today if today and occurred.date() < today else None,
                       made=bool(data.get("made")), outcome=(data.get("outcome") or "").strip(),
                       recorded_by=recorded_by)
     db.session.add(contact)

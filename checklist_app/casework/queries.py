@@ -3,16 +3,19 @@ completion, and the chronology. Nothing here writes or reads the request."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from checklist_app.audit.models import AuditEvent
 from checklist_app.auth.models import School
-from checklist_app.casework.models import Case, Contract, LetterStatus, Parent, Pupil
+from checklist_app.casework.models import Case, Contract, Parent, Pupil
 from checklist_app.casework.operations import CaseworkError
 from checklist_app.casework.paging import Pager
+from checklist_app.casework.process.chronology import Entry
+from checklist_app.casework.process.chronology import chronology as build_chronology
+from checklist_app.casework.process.facts import facts_of
 from checklist_app.casework.process.progress import completion_by_section
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.checklist_engine.pinning import definition_of, with_local_items
@@ -89,39 +92,17 @@ def completion_of(snapshot: DefinitionSnapshot | None,
 _SECTIONS: dict[tuple[int, str], list[tuple[str, str, list[str]]]] = {}
 
 
-def chronology(case: Case) -> list[tuple[datetime | date, str, str]]:
-    """One list, newest first, of contacts, meetings, letters, figures and audit events (R23, R30)."""
-    from checklist_app.audit.models import AuditEvent
-    from checklist_app.formatting import long_date, to_uk
+def chronology(case: Case) -> list[Entry]:
+    """What happened on the case in the school's words, oldest first (the pure builder of
+    :mod:`casework.process.chronology` over the loaded records); the change log is apart."""
+    return build_chronology(case, facts_of(case))
 
-    def moment(value: datetime | date) -> datetime:
-        if isinstance(value, datetime):
-            return to_uk(value).replace(tzinfo=None)
-        return datetime.combine(value, datetime.min.time())
 
-    rows: list[tuple[datetime | date, str, str]] = []
-    for c in case.contacts:
-        rows.append((c.occurred_at, "Contact", f"{c.method.label} {'with' if c.made else 'attempted: '} "
-                     f"{c.with_whom}{' (social worker)' if c.with_social_worker else ''}. {c.outcome}"))
-    for m in case.meetings:
-        rows.append((m.meeting_date, "Meeting", f"{m.kind.label}: {m.outcome.label}"))
-    for x in case.letters:
-        if x.status is LetterStatus.ISSUED and x.issued_at:
-            rows.append((x.issued_at, "Letter", f"Letter {x.step} issued: {x.title}"))
-    for f in case.figures:
-        rows.append((f.recorded_on, "Attendance", f"{f.attendance_percent:.1f}% for "
-                     f"{long_date(f.period_start)} to {long_date(f.period_end)}, "
-                     f"{f.unauthorised_sessions} unauthorised sessions"))
-    events = db.session.scalars(select(AuditEvent).where(
+def change_log(case: Case) -> list[AuditEvent]:
+    """Every recorded change to the case and its records, oldest first (R30)."""
+    return list(db.session.scalars(select(AuditEvent).where(
         AuditEvent.subject_type == "case", AuditEvent.subject_id == case.id,
-        AuditEvent.school_id == case.school_id).order_by(AuditEvent.at))
-    for e in events:
-        changed = ", ".join(sorted(e.changes)) if e.changes else ""
-        rows.append((e.at, "Change", f"{e.user_name}: {e.action} {_words(e.record_type)}"
-                     + (f" ({changed})" if changed and e.action == "update" else "")
-                     + (f" – {e.reason}" if e.reason else "")))
-    rows.sort(key=lambda r: moment(r[0]), reverse=True)
-    return rows
+        AuditEvent.school_id == case.school_id).order_by(AuditEvent.at, AuditEvent.id)))
 
 
 def _words(record_type: str) -> str:

@@ -63,6 +63,7 @@ def case_page(case_id: int):
         "casework/case.html", case=case, view=view_of(case, today), today=today,
         register=case_chart(case, today),
         completion=queries.checklist_completion(case), chronology=queries.chronology(case),
+        changes=queries.change_log(case),
         templates=letter_templates(), ContractStatus=ContractStatus, LetterStatus=LetterStatus)
 
 
@@ -112,14 +113,15 @@ def close_case(case_id: int):
     """Close a case with a reason; a contract in force ends with it, in writing (R10)."""
     case = case_with_records(current_school(), case_id)
     form = CloseCaseForm(data=None if request.method == "POST" else {"closed_on": clock.today()})
-    form.letter_id.choices = choice_list([(None, "No letter")] + [
-        (x.id, f"Letter {x.step}: {x.title} ({long_date(x.issued_on)})") for x in case.letters
-        if x.status is LetterStatus.ISSUED])
+    form.letter_ids.choices = [
+        (x.id, f"Letter {x.step} to {x.recipient.full_name if x.recipient else 'the parents'}: "
+               f"{x.title} ({long_date(x.issued_on)})") for x in case.letters
+        if x.status is LetterStatus.ISSUED]
     back = url_for("casework.case_page", case_id=case.id)
     return form_round_trip(
         form, "Close the case", back,
         lambda: operations.close_case(case, ClosureReason(form.reason.data), form.rationale.data,
-                                      form.closed_on.data, form.letter_id.data),
+                                      form.closed_on.data, form.letter_ids.data or []),
         "Case closed.", submit="Close the case")
 
 

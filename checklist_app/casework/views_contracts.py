@@ -60,12 +60,14 @@ def new_contract(case_id: int, meeting_id: int):
     title = f"Attendance contract for {case.pupil.full_name}"
     intro = (f"Suggested review date: {long_date(suggested)}, a review period of "
              f"{dates.review_period_weeks(case.baseline_attendance, settings())} weeks for attendance "
-             f"of {case.baseline_attendance:.1f}% at the start (R13).")
+             f"of {case.baseline_attendance:.1f}% at the start. The meeting's action plan becomes "
+             "the contract's agreements, which you can change before anyone signs.")
     return form_round_trip(
         form, title, back, lambda: contract_operations.create_contract(
             meeting, form.parent_ids.data or [], form.duration_value.data,
-            DurationUnit(form.duration_unit.data), form.review_date.data),
-        "Draft contract made. Add what each party agrees to, then collect signatures.",
+            DurationUnit(form.duration_unit.data), form.review_date.data, carry_plan=True),
+        "Draft contract made with the meeting's action plan as its agreements. Check and change "
+        "them, then collect signatures.",
         to=_contract_url, intro=intro, submit="Make the contract")
 
 
@@ -79,8 +81,12 @@ def _page(contract: Contract, status: int = 200, **forms):
                                  for m in case.meetings if m.kind is MeetingKind.REVIEW
                                  and m.parents_attended])
     end = forms.get("end_form") or EndContractForm(data={"ended_on": clock.today()})
-    end.letter_id.choices = choice_list([(x.id, f"Letter {x.step}: {x.title} ({long_date(x.issued_on)})")
-                             for x in case.letters if x.status is LetterStatus.ISSUED])
+    party = {p.id for p in contract.parents}
+    end.letter_id.choices = choice_list([
+        (x.id, f"Letter {x.step} to {x.recipient.full_name if x.recipient else 'the parents'}: "
+               f"{x.title} ({long_date(x.issued_on)})")
+        for x in case.letters if x.status is LetterStatus.ISSUED
+        and (not party or x.recipient_parent_id in party)])
     return render_template(
         "casework/contract.html", case=case, contract=contract,
         agreement_form=forms.get("agreement_form") or AgreementForm(),
@@ -156,7 +162,8 @@ def sign_contract(case_id: int, contract_id: int):
     form.attendee_id.choices = choice_list([(a.id, a.name) for a in contract.meeting.attendees])
     return round_trip(
         form, lambda: contract_operations.sign_contract(contract, form.attendee_id.data,
-                                                        form.signed_on.data),
+                                                        form.signed_on.data, today=clock.today(),
+                                                        reason=form.date_reason.data or ""),
         render=lambda status, **extra: _page(contract, 400 if status == 200 else status,
                                              sign_form=form, problem=extra.get("problem")),
         done=lambda complete: "Signed. Everyone required has signed: the contract is now locked."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,11 +13,14 @@ from checklist_app import clock
 from checklist_app.casework import meeting_operations
 from checklist_app.casework.blueprint import bp
 from checklist_app.casework.forms import AttendeeForm, MeetingForm, record_extra_fields
+from checklist_app.casework.letters import letter_templates
 from checklist_app.casework.loading import case_with_records, child_of
 from checklist_app.casework.models import AttendeeKind, Meeting, MeetingKind, MeetingOutcome
 from checklist_app.casework.operations import CaseworkError
 from checklist_app.casework.pages import form_round_trip
 from checklist_app.casework.process import dates
+from checklist_app.casework.process.facts import facts_of
+from checklist_app.casework.process.issuing import default_invite_step
 from checklist_app.casework.settings import settings
 from checklist_app.checklist_engine.forms import (
     answers_from_form,
@@ -49,7 +53,7 @@ def new_meeting(case_id: int):
     back = _case_url(case.id)
     title = f"Schedule a meeting for {case.pupil.full_name}"
     page = {"submit": "Schedule", "intro": f"Give at least {settings().notice_days} days' notice of "
-            f"a contract meeting: the earliest date from today is {long_date(earliest)} (R11)."}
+            f"a contract meeting: the earliest date from today is {long_date(earliest)}."}
     lead = case.lead
     return form_round_trip(
         form, title, back, lambda: meeting_operations.schedule_meeting(
@@ -77,7 +81,8 @@ def meeting_page(case_id: int, meeting_id: int):
     meeting = child_of(case, Meeting, meeting_id)
     return render_template("casework/meeting.html", case=case, meeting=meeting,
                            definition=meeting_operations.record_definition(meeting),
-                           attendee_form=_attendee_form(meeting), field_name=field_name)
+                           attendee_form=_attendee_form(meeting), field_name=field_name,
+                           invite_key=_invite_key(case))
 
 
 @bp.route("/<int:case_id>/meetings/<int:meeting_id>/attendees", methods=["POST"])
@@ -91,7 +96,8 @@ def add_attendee(case_id: int, meeting_id: int):
     def render(status: int, problem: str | None = None, **_: object):
         return render_template("casework/meeting.html", case=case, meeting=meeting,
                                definition=meeting_operations.record_definition(meeting),
-                               attendee_form=form, problem=problem, field_name=field_name), 400
+                               attendee_form=form, problem=problem, field_name=field_name,
+                               invite_key=_invite_key(case)), 400
 
     return round_trip(
         form, lambda: meeting_operations.add_attendee(meeting, form.name.data, form.role.data,
@@ -158,3 +164,9 @@ def _suggested_review(meeting: Meeting) -> date:
     if meeting.kind is MeetingKind.REVIEW:
         return dates.latest_next_review(meeting.meeting_date, s)
     return dates.meeting_review_window(meeting.meeting_date, s)[2]
+
+
+def _invite_key(case: Any) -> str:
+    """The invite a contract meeting gets: the second invite (letter 2) once one was missed."""
+    step = default_invite_step(facts_of(case))
+    return next(t.key for t in letter_templates().values() if t.step == step)

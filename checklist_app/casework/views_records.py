@@ -50,7 +50,7 @@ def new_contact(case_id: int):
     form.parent_id.choices = choice_list([(None, "Not a parent or carer")] + [
         (p.id, p.full_name) for p in case.pupil.parents])
     back, title = _case_url(case.id), f"Record a contact about {case.pupil.full_name}"
-    intro = "Record every contact and attempted contact (R23)."
+    intro = "Record every contact and attempted contact."
     if case.pupil.has_social_worker:
         intro += (f" {case.pupil.full_name} has a social worker "
                   f"({case.pupil.social_worker_name or 'name not recorded'}): tell them of every "
@@ -61,7 +61,7 @@ def new_contact(case_id: int):
                 "made": form.made.data == "made",
                 "occurred_at": datetime.combine(form.occurred_on.data,
                                                 form.occurred_time.data or datetime.min.time())}
-        return operations.add_contact(case, data, current_user.name)
+        return operations.add_contact(case, data, current_user.name, clock.today())
 
     return form_round_trip(form, title, back, record, "Contact recorded.", submit="Record",
                            intro=intro)

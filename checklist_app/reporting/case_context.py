@@ -13,6 +13,7 @@ from checklist_app.casework import queries as casework
 from checklist_app.casework.enums import AttendeeKind, ContractStatus, LetterStatus, Party
 from checklist_app.casework.meeting_operations import record_definition
 from checklist_app.casework.models import Case, Contract, Letter, Meeting
+from checklist_app.casework.process.merge import adjustments_of
 from checklist_app.checklist_engine.schema import Definition, ResponseType
 from checklist_app.formatting import long_date, long_datetime, summary
 from checklist_app.reporting.self_evaluation_context import report_header
@@ -54,11 +55,13 @@ def _signature_blocks(contract: Contract) -> list[dict[str, Any]]:
         s = signed_parents.get(parent.id)
         blocks.append({"heading": "Parent or carer", "name": parent.full_name,
                        "role": parent.relationship_to_pupil or "Parent or carer",
-                       "signed": s is not None, "signed_on": s.signed_on if s else None})
+                       "signed": s is not None, "signed_on": s.signed_on if s else None,
+                       "date_reason": s.date_reason if s else ""})
     staff = [s for s in contract.signatures if s.on_behalf_of_board]
     for s in staff:
         blocks.append({"heading": "On behalf of the governing board", "name": s.signer_name,
-                       "role": s.role, "signed": True, "signed_on": s.signed_on})
+                       "role": s.role, "signed": True, "signed_on": s.signed_on,
+                       "date_reason": s.date_reason})
     if not staff:
         blocks.append({"heading": "On behalf of the governing board", "name": "", "role": "",
                        "signed": False, "signed_on": None})
@@ -145,7 +148,9 @@ def letter_values(letter: Letter) -> dict[str, Any]:
     return {"id": letter.id, "step": letter.step, "title": letter.title, "body": letter.body_markdown,
             "issued": letter.status is LetterStatus.ISSUED, "issued_on": letter.issued_on,
             "issued_by": letter.issued_by_name,
-            "recipient": letter.recipient.full_name if letter.recipient else ""}
+            "recipient": letter.recipient.full_name if letter.recipient else "",
+            "large_print": adjustments_of(
+                letter.recipient.reasonable_adjustments if letter.recipient else "").large_print}
 
 
 def letter_report(case: Case, letter: Letter, today: date) -> dict[str, Any]:
@@ -201,8 +206,14 @@ def meeting_values(meeting: Meeting) -> dict[str, Any]:
 def evidence_pack(case: Case, today: date) -> dict[str, Any]:
     """The whole case for a referral: people, chronology and every record in full."""
     title = f"Case evidence pack – {case.pupil.full_name}"
-    chronology = [{"when": _when(moment), "kind": kind, "text": text}
-                  for moment, kind, text in reversed(casework.chronology(case))]
+    chronology = [{"when": row.when, "kind": row.kind,
+                   "text": row.text + (f" (recorded later, on {long_date(row.recorded_on)})"
+                                       if row.recorded_later else "")}
+                  for row in casework.chronology(case)]
+    changes = [{"when": long_datetime(e.at), "who": e.user_name,
+                "what": f"{e.action.capitalize()} {e.record_type}" + (f": {e.reason}" if e.reason
+                                                                      else "")}
+               for e in casework.change_log(case)]
     return {
         **report_header(case.school.name, title, today, personal_data=True),
         "case": {"id": case.id, "status": case.status.label, "stage": case.stage.label,
@@ -224,4 +235,5 @@ def evidence_pack(case: Case, today: date) -> dict[str, Any]:
         "letters": [letter_values(x) for x in case.letters if x.status is LetterStatus.ISSUED],
         "checklist": checklist_values(case),
         "chronology": chronology,
+        "changes": changes,
     }

@@ -6,10 +6,10 @@ casework PDF is for school staff only. Files are sent as attachments and never c
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, abort
 
 from checklist_app import clock
-from checklist_app.reporting import case_reports, exports, services
+from checklist_app.reporting import case_reports, exports, meeting_record, services
 from checklist_app.reporting.blueprint import bp
 from checklist_app.security import READERS, STAFF, allow, current_role, current_school
 from checklist_app.self_evaluation.services import get_self_evaluation
@@ -86,6 +86,17 @@ def contract(case_id: int, contract_id: int):
     """An attendance contract, ready to sign (or as signed)."""
     case = case_reports.school_case(case_id, current_school())
     return pdf_download(case_reports.contract_pdf(case, contract_id, clock.today()))
+
+
+@bp.get("/cases/<int:case_id>/meetings/<int:meeting_id>/plan.pdf")
+@allow(STAFF)
+def meeting_plan(case_id: int, meeting_id: int):
+    """The family's copy of a meeting's record and plan (R26)."""
+    case = case_reports.school_case(case_id, current_school())
+    meeting = next((m for m in case.meetings if m.id == meeting_id), None)
+    if meeting is None:
+        abort(404)
+    return pdf_download(meeting_record.meeting_record_pdf(case, meeting, clock.today()))
 
 
 @bp.get("/cases/<int:case_id>/letters/<int:letter_id>.pdf")

@@ -172,7 +172,9 @@ def write_letter(v, letter: str) -> None:
 def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     v, page = visitor, visitor.page
     today = date.today()
-    first, second = today + timedelta(days=7), today + timedelta(days=14)
+    # The first two meetings were held before the case moved onto the system ("recorded later"),
+    # so the contract is signed on a day that has happened; the review is still to come.
+    first, second = today - timedelta(days=21), today - timedelta(days=7)
     review = second + timedelta(days=21)
 
     v.log_in(riverside.email, PASSWORD)
@@ -201,6 +203,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     chosen = page.get_by_label("About the meeting (invites)", exact=True).locator("option:checked")
     expect(chosen).to_have_text(f"Attendance contract meeting on {long_date(second)}")
     page.get_by_label("Letter", exact=True).select_option(label=SECOND_INVITE)
+    page.get_by_label("Date on the letter", exact=True).fill((second - timedelta(days=14)).isoformat())
     v.follow(page.get_by_role("button", name="Write the draft"))
     body = page.get_by_label("Letter text (markdown)", exact=True)
     body.fill(body.input_value() + "\n\nWe can also meet by telephone if that is easier for you.\n")

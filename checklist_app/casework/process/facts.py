@@ -8,7 +8,7 @@ session: reading from the database is the caller's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The meeting-record answers the rules read: fact -> answer id (the value is answers[id]["value"]).
 RECORD_FACTS = {"review_date": "review-date", "target_met": "target-met", "decision": "decision"}
+#: The meeting-record answer whose completion status says the plan was shared (R26).
+PLAN_SHARED_ANSWER = "copy-of-plan-shared"
+#: Completion statuses that count as done.
+DONE = frozenset({"complete", "yes", "na"})
 #: The review-meeting decision (an answer of the review-meeting record) that escalates (R27).
 DECISION_ESCALATE = "escalate"
 
@@ -44,15 +48,21 @@ class MeetingFact:
     review_date: date | None = None
     target_met: str | None = None
     decision: str | None = None
+    #: The parents the meeting was for; empty when it was for every parent (joint).
+    parent_ids: frozenset[int] = frozenset()
+    #: R26: whether the record says a copy of the meeting's plan was given to the parents.
+    plan_shared: bool = False
 
 
 @dataclass(frozen=True)
 class LetterFact:
-    """An issued letter."""
+    """An issued letter (``issued_on`` is the date on the letter)."""
 
     step: LetterStep
     issued_on: date
     meeting_id: int | None = None
+    #: The parent the letter was addressed to (None: not addressed to one parent).
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ class ContractFact:
     review_date: date | None = None
     duration_value: int | None = None
     duration_unit: DurationUnit = DurationUnit.MONTHS
+    #: The parents who made the contract (empty: not known, treated as every parent).
+    parent_ids: frozenset[int] = frozenset()
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,9 @@ class ContactFact:
     method: ContactMethod
     made: bool
     with_social_worker: bool = False
+    #: R20: a discussion with the local authority's attendance officer.
+    with_attendance_officer: bool = False
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -156,12 +172,13 @@ class CaseFacts:
 
 def meeting_fact(meeting_id: int, kind: MeetingKind, on: date, outcome: MeetingOutcome,
                  parents_attended: bool, review: str | None, target_met: Any,
-                 decision: Any) -> MeetingFact:
-    """A meeting's fact from its columns and the record answers of :data:`RECORD_FACTS`."""
+                 decision: Any, plan_status: Any = None) -> MeetingFact:
+    """A meeting's fact from its columns, the record answers of :data:`RECORD_FACTS` and the
+    completion status of :data:`PLAN_SHARED_ANSWER`."""
     return MeetingFact(
         id=meeting_id, kind=kind, on=on, outcome=outcome, parents_attended=bool(parents_attended),
         review_date=date.fromisoformat(review) if review else None, target_met=target_met,
-        decision=decision)
+        decision=decision, plan_shared=plan_status in DONE)
 
 
 def record_value(answers: dict[str, Any], fact: str) -> Any:
@@ -171,17 +188,20 @@ def record_value(answers: dict[str, Any], fact: str) -> Any:
 
 def contract_fact(contract_id: int, status: ContractStatus, meeting_on: date,
                   signed_on: date | None, review_date: date | None, duration_value: int | None,
-                  duration_unit: DurationUnit) -> ContractFact:
+                  duration_unit: DurationUnit, ended_on: date | None = None) -> ContractFact:
     """A contract's fact from its columns (and its meeting's date)."""
     return ContractFact(
         id=contract_id, status=status, meeting_on=meeting_on, signed_on=signed_on,
-        review_date=review_date, duration_value=duration_value, duration_unit=duration_unit)
+        review_date=review_date, duration_value=duration_value, duration_unit=duration_unit,
+        ended_on=ended_on)
 
 
 def contact_fact(occurred_at: datetime, method: ContactMethod, made: bool,
-                 with_social_worker: bool) -> ContactFact:
+                 with_social_worker: bool, with_attendance_officer: bool = False,
+                 parent_id: int | None = None) -> ContactFact:
     """A contact's fact from its columns."""
-    return ContactFact(occurred_at.date(), method, made, with_social_worker)
+    return ContactFact(occurred_at.date(), method, made, with_social_worker,
+                       bool(with_attendance_officer), parent_id)
 
 
 def counts_as_issued(status: LetterStatus, issued_on: date | None) -> bool:
@@ -197,20 +217,29 @@ def case_facts(opened_on: date, baseline: float, status: CaseStatus, has_social_
 
 
 def facts_of(case: Case) -> CaseFacts:
-    """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded)."""
+    """The rules' view of a case (its meetings, letters, contracts, figures and contacts loaded).
+
+    Cancelled meetings are left out. A meeting belongs to the parents among its attendees (none
+    named: joint); a contract to the
+    parents who made it; a letter to its recipient; a contact to the parent it was with.
+    """
     return case_facts(
         case.opened_on, case.baseline_attendance, case.status, case.pupil.has_social_worker,
-        meetings=tuple(meeting_fact(
+        meetings=tuple(replace(meeting_fact(
             m.id, m.kind, m.meeting_date, m.outcome, m.parents_attended,
-            *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS))
-            for m in case.meetings),
-        letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id) for x in case.letters
-                      if counts_as_issued(x.status, x.issued_on)),
-        contracts=tuple(contract_fact(
+            *(record_value(m.record_answers or {}, fact) for fact in RECORD_FACTS),
+            ((m.record_answers or {}).get(PLAN_SHARED_ANSWER) or {}).get("status")),
+            parent_ids=frozenset(a.parent_id for a in m.attendees if a.parent_id))
+            for m in case.meetings if m.outcome is not MeetingOutcome.CANCELLED),
+        letters=tuple(LetterFact(x.step, x.issued_on, x.meeting_id, x.recipient_parent_id)
+                      for x in case.letters if counts_as_issued(x.status, x.issued_on)),
+        contracts=tuple(replace(contract_fact(
             c.id, c.status, c.meeting.meeting_date, c.signed_on, c.review_date, c.duration_value,
-            c.duration_unit) for c in case.contracts),
+            c.duration_unit, c.ended_on), parent_ids=frozenset(p.id for p in c.parents))
+            for c in case.contracts),
         figures=tuple(FigureFact(x.period_start, x.period_end, x.attendance_percent,
                                  x.unauthorised_sessions, x.recorded_on) for x in case.figures),
-        contacts=tuple(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker)
+        contacts=tuple(contact_fact(c.occurred_at, c.method, c.made, c.with_social_worker,
+                                    c.with_attendance_officer, c.parent_id)
                        for c in case.contacts),
     )

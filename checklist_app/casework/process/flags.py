@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from checklist_app.casework.enums import ContactMethod, LetterStep
+from checklist_app.casework.enums import ContactMethod, LetterStep, MeetingKind, MeetingOutcome, Stage
+from checklist_app.casework.process.dates import add_months, needs_monthly_reviews
 from checklist_app.casework.process.facts import CaseFacts
 from checklist_app.casework.process.figures import (
     PERSISTENT_ABSENCE_PERCENT,
@@ -16,6 +17,7 @@ from checklist_app.casework.process.figures import (
     unauthorised_between,
 )
 from checklist_app.casework.process.next_step import next_step
+from checklist_app.casework.process.stage import current_stage
 from checklist_app.casework.settings import CaseworkSettings
 from checklist_app.formatting import long_date
 
@@ -77,11 +79,70 @@ def flags(f: CaseFacts, today: date, s: CaseworkSettings) -> list[Flag]:
             and now < SEVERE_ABSENCE_PERCENT):
         found.append(Flag("social-care", "Attendance is below 50% after a Notice to Improve: if all "
                           "support has failed, consider a social care referral", "R19"))
+    found += meeting_flags(f, today, s)
+    found += plan_copy_flags(f)
     step = next_step(f, today, s)
     if step and step.overdue(today):
         found.append(Flag("overdue", f"Overdue since {long_date(step.due)}: {step.text}", step.rule,
                           "overdue"))
+    return consistent_with_stage(found, current_stage(f)) if not f.closed else []
+
+
+def meeting_flags(f: CaseFacts, today: date, s: CaseworkSettings) -> list[Flag]:
+    """R9 monthly reviews of longer contracts; R12 no third contract meeting after two missed."""
+    found = []
+    active = f.active_contract()
+    if active and needs_monthly_reviews(active.duration_value, active.duration_unit, s):
+        start = active.signed_on or active.meeting_on
+        held = f.held_reviews(start)
+        last = held[-1].on if held else start
+        planned = [m for m in f.meetings_of(MeetingKind.REVIEW, last)
+                   if m.outcome is MeetingOutcome.SCHEDULED]
+        due = add_months(last, 1)
+        if due < today and not planned:
+            found.append(Flag("monthly-review", f"Monthly review meeting due since {long_date(due)}: "
+                              f"the contract runs for {s.monthly_review_min_months} months or more "
+                              f"and the last review was on {long_date(last)}", "R9"))
+    no_shows = f.contract_no_shows()
+    if len(no_shows) >= 2:
+        third = [m for m in f.meetings_of(MeetingKind.CONTRACT, no_shows[1].on)
+                 if m.outcome is MeetingOutcome.SCHEDULED]
+        if third:
+            found.append(Flag("third-contract-meeting", "A third contract meeting is arranged after "
+                              "two missed ones: hold a professionals meeting instead and tell the "
+                              "parents (letter 5)", "R12"))
     return found
+
+
+def plan_copy_flags(f: CaseFacts) -> list[Flag]:
+    """R26: the parents get a copy of the plan made at each meeting that was held."""
+    return [Flag("plan-copy", f"Give the parents a copy of the plan from the "
+                 f"{m.kind.label.lower()} on {long_date(m.on)}", "R26")
+            for m in f.meetings if m.outcome is MeetingOutcome.HELD and not m.plan_shared]
+
+
+#: Stages where the process has escalated: rising attendance is noted, never shown as "good".
+ESCALATED = frozenset({Stage.TERMINATION_WARNING, Stage.NOTICE_TO_IMPROVE, Stage.LEGAL})
+
+
+def consistent_with_stage(found: list[Flag], stage: Stage) -> list[Flag]:
+    """Flags that never contradict the stage shown beside them.
+
+    After escalation an improvement is information to weigh at the next review, not "good";
+    at the improved stage a fall back is a warning worded as such.
+    """
+    out = []
+    for flag in found:
+        words = flag.text.split(": ", 1)[-1]
+        if flag.code == "improved" and stage in ESCALATED:
+            flag = Flag(flag.code, f"Attendance has risen against the start ({words}) while the "
+                        f"case is at: {stage.label}. Weigh this at the next review", flag.rule,
+                        "info")
+        elif flag.code == "not-improved" and stage is Stage.IMPROVED:
+            flag = Flag(flag.code, f"Attendance has fallen back since it improved: {words}",
+                        flag.rule)
+        out.append(flag)
+    return out
 
 
 def contact_flags(f: CaseFacts) -> list[Flag]:
