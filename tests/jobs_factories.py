@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
-from checklist_app.casework import letter_operations, meeting_operations
+from checklist_app.casework import letter_operations, meeting_operations, operations
 from checklist_app.casework.models import MeetingKind
 from checklist_app.extensions import db
 from tests.casework_factories import family_case
@@ -28,8 +28,12 @@ def case_with_due_invite(school, lead=None, email: str = ""):
 
 
 def case_with_draft_not_due(school, lead=None):
-    """A case whose draft letter (attendance improved) is not the step that is due."""
+    """A case whose draft letter (attendance improved) is not the step that is due; attendance has
+    risen above the baseline, so the letter may be issued."""
     case, parents = family_case(school, lead)
+    operations.add_figure(case, {"period_start": TODAY - timedelta(days=18),
+                                 "period_end": TODAY - timedelta(days=4), "attendance_percent": 94.0,
+                                 "unauthorised_sessions": 0, "recorded_on": TODAY}, TODAY)
     letter = letter_operations.draft_letter(case, "attendance-improved", parents[0], None, TODAY)
     db.session.commit()
     return case, parents, letter

@@ -17,6 +17,9 @@ LA_ENDPOINTS = {
     "self_evaluation.action_plan", "self_evaluation.history", "self_evaluation.compare",
     "self_evaluation.trust", "reporting.action_plan", "reporting.board_pack",
     "auth.logout", "auth.switch_school",
+    # their own account: password, two-factor log-in, the schools that added them
+    "account.index", "account.change_password", "account.set_up_two_factor",
+    "account.turn_off_two_factor", "account.new_recovery_codes", "account.answer",
 }
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_mailman import EmailMessage
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
@@ -24,6 +23,7 @@ from checklist_app.auth.models import User
 from checklist_app.auth.services import find_user
 from checklist_app.editing import run
 from checklist_app.extensions import db, limiter
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.mail import mail
 from checklist_app.security import public
 

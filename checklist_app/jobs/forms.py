@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 
 class CheckboxesField(SelectMultipleField):

@@ -3,11 +3,11 @@ uploaded file) and the pupils-at-risk filters."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.register.atrisk import COHORTS
 from checklist_app.register.parsing import ALL_FIELDS
 

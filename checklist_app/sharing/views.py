@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from checklist_app.clock import today
 from checklist_app.editing import run
+from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 from checklist_app.security import ADMINS, allow, current_school
 from checklist_app.sharing import operations
 from checklist_app.sharing.blueprint import bp
