@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from checklist_app import clock
-from checklist_app.auth.models import Role, School
+from checklist_app.auth.models import Role, School, User
 from checklist_app.auth.services import (
     AccountError,
     check_password_strength,
@@ -20,6 +20,7 @@ from checklist_app.auth.services import (
     find_user,
     security_event,
 )
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 
 DEMO_URN = "999001"
@@ -60,6 +61,14 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_group)
 
 
+def _user_by_email(email: str) -> User:
+    """The user with this e-mail address, or a clear error for the command line."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user has the e-mail address {email}.")
+    return user
+
+
 def _school_by_urn(urn: str) -> School:
     school = db.session.scalar(db.select(School).where(School.urn == urn))
     if school is None:
@@ -87,14 +96,14 @@ def quickstart(no_serve: bool, port: int) -> None:
     admin = find_user(DEMO_ADMIN_EMAIL)
     if admin is None:
         admin, password = create_user(DEMO_ADMIN_EMAIL, "Alex Morgan", None, Role.ADMIN, school)
-        db.session.commit()
+        commit()
         click.echo(f"\nDemo administrator created. Log in with:\n  e-mail:   {DEMO_ADMIN_EMAIL}\n"
                    f"  password: {password}\n(This password is shown only once.)\n")
     else:
         click.echo(f"Demo administrator {DEMO_ADMIN_EMAIL} already exists; use the password shown "
                    "the first time, or 'checklist-app users set-password'.")
     demo.load_demo_data(school, clock.today(), report=click.echo)
-    db.session.commit()
+    commit()
     if not no_serve:
         click.echo(f"Serving on http://127.0.0.1:{port} (press Ctrl+C to stop).")
         # Not app.run(): Flask ignores that inside its own CLI.
@@ -118,7 +127,7 @@ def schools_create(name: str, urn: str, local_authority: str) -> None:
         school = create_school(name, urn, local_authority)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
+    commit()
     click.echo(f"Created {school.name} (URN {school.urn}).")
 
 
@@ -148,7 +157,7 @@ def users_create(email: str, name: str, role: str, urn: str, password_stdin: boo
         user, _ = create_user(email, name, password, Role(role), school)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
+    commit()
     click.echo(f"{user.email} is now {Role(role).label.lower()} at {school.name}.")
 
 
@@ -158,9 +167,7 @@ def users_create(email: str, name: str, role: str, urn: str, password_stdin: boo
 @with_appcontext
 def users_set_password(email: str, password_stdin: bool) -> None:
     """Set a user's password."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"No user has the e-mail address {email}.")
+    user = _user_by_email(email)
     password = _read_password(password_stdin)
     try:
         check_password_strength(password, user.email)
@@ -169,7 +176,7 @@ def users_set_password(email: str, password_stdin: bool) -> None:
     user.set_password(password)  # also ends the user's sessions
     user.failed_logins, user.locked_until = 0, None
     security_event("password set from the command line", user)
-    db.session.commit()
+    commit()
     click.echo(f"Password changed for {user.email}.")
 
 
@@ -178,13 +185,11 @@ def users_set_password(email: str, password_stdin: bool) -> None:
 @with_appcontext
 def users_deactivate(email: str) -> None:
     """End a user's access at once (their records and history stay)."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"No user has the e-mail address {email}.")
+    user = _user_by_email(email)
     user.active = False
     user.end_sessions()
     security_event("account deactivated", user)
-    db.session.commit()
+    commit()
     click.echo(f"{user.email} can no longer log in.")
 
 
@@ -193,14 +198,12 @@ def users_deactivate(email: str) -> None:
 @with_appcontext
 def users_reactivate(email: str) -> None:
     """Let a deactivated (or locked-out) user log in again with their existing password."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"No user has the e-mail address {email}.")
+    user = _user_by_email(email)
     was_active = user.active
     user.active = True
     user.failed_logins, user.locked_until = 0, None
     security_event("account reactivated", user)
-    db.session.commit()
+    commit()
     schools = ", ".join(sorted(m.school.name for m in user.memberships)) or "no school yet"
     state = "it was already active; any lock-out is cleared" if was_active else "reactivated"
     click.echo(f"{user.email} can log in again ({state}). Schools: {schools}.")
@@ -213,12 +216,10 @@ def users_reset_two_factor(email: str) -> None:
     """Turn off a user's two-factor log-in (lost phone and recovery codes); their sessions end."""
     from checklist_app.auth.two_factor import disable
 
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"No user has the e-mail address {email}.")
+    user = _user_by_email(email)
     disable(user)
     user.end_sessions()
     security_event("two-factor log-in reset", user, "from the command line")
-    db.session.commit()
+    commit()
     click.echo(f"Two-factor log-in is off for {user.email}; if their school requires it they set "
                "it up again at their next log-in.")

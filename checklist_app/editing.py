@@ -29,7 +29,11 @@ T = TypeVar("T")
 
 
 def commit() -> None:
-    """Commit the request's one transaction (views and GET pages that cache call this, once)."""
+    """Commit the one transaction of a request, a command or a job's unit of work.
+
+    The only place the application commits: views (through :func:`run`), GET pages that cache,
+    CLI commands (once, at their end) and background jobs (once per unit of work) all call this.
+    """
     db.session.commit()
 
 

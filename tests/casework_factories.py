@@ -7,7 +7,7 @@ import itertools
 from datetime import date, time, timedelta
 from typing import Any
 
-from checklist_app.casework import contract_operations, meeting_operations
+from checklist_app.casework import contract_operations, letter_operations, meeting_operations, operations
 from checklist_app.casework.models import (
     AttendeeKind,
     Case,
@@ -20,6 +20,9 @@ from checklist_app.casework.models import (
 )
 from checklist_app.extensions import db
 from tests.factories import CaseFactory, ParentFactory, PupilFactory
+
+#: The day the casework service tests run on.
+ON = date(2027, 1, 15)
 
 _n = itertools.count(1)
 
@@ -95,3 +98,18 @@ def signed_contract(meeting, parents: list[Parent]):
             contract_operations.sign_contract(contract, attendee.id, meeting.meeting_date)
     db.session.commit()
     return contract
+
+
+def improved_figure(case, percent=92.0, on=ON):
+    """An attendance figure above the case's start, so letter 6 may truthfully be sent."""
+    operations.add_figure(case, {"period_start": on - timedelta(days=13),
+                                 "period_end": on - timedelta(days=9),
+                                 "attendance_percent": percent, "unauthorised_sessions": 0}, on)
+    db.session.commit()
+
+
+def issue(case, key, parent, meeting=None, on=ON):
+    """Draft and issue a letter on ``on``."""
+    letter = letter_operations.draft_letter(case, key, parent, meeting, on)
+    letter_operations.issue_letter(letter, None, on)
+    return letter

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from checklist_app.backup.services import BackupError, dumps, export_all, import_all
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 
 
@@ -43,7 +44,7 @@ def import_command(source: Path, include_password_hashes: bool) -> None:
                                    "Nothing was changed.") from None
     try:
         counts = import_all(data, accept_secrets=include_password_hashes)
-        db.session.commit()
+        commit()
     except BackupError as error:
         db.session.rollback()
         raise click.ClickException(f"Import refused, nothing was changed: {error}.") from None

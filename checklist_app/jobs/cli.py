@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from checklist_app.clock import today
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 from checklist_app.jobs.models import JobState
 
@@ -34,7 +35,7 @@ def bulk_letters_command(urn: str, due: bool, case_ids: tuple[int, ...], output:
     except (ReportError, JobError) as error:
         raise click.ClickException(str(error)) from None
     job_id = job.id
-    db.session.commit()
+    commit()
     db.session.close()  # hold no transaction (SQLite lock) while the job runs in its own context
     run_job(current_app._get_current_object(), job_id)  # type: ignore[attr-defined]
     from checklist_app.jobs.models import Job

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from checklist_app.auth.models import School, User
 from checklist_app.clock import now
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 from checklist_app.jobs import letters, packs  # noqa: F401  (registers the kinds of job)
 from checklist_app.jobs.models import Job, JobState
@@ -93,7 +94,7 @@ def _fail(job_id: int, message: str) -> None:
     job.state = JobState.FAILED
     job.errors = [*job.errors, message]
     job.finished_at = now()
-    db.session.commit()
+    commit()
 
 
 def run_job(app: Flask, job_id: int) -> None:
@@ -109,11 +110,11 @@ def run_job(app: Flask, job_id: int) -> None:
             job.state, job.attempts = JobState.RUNNING, job.attempts + 1
             job.started_at = job.heartbeat_at = now()
             job.done, job.errors, job.finished_at = 0, [], None
-            db.session.commit()
+            commit()
             progress = Progress(job)
             result = TASKS[job.kind](progress, school, user, job.on_date, dict(job.params))
             progress.finish(result)
-            db.session.commit()
+            commit()
         except JobError as error:
             _fail(job_id, str(error))
         except Exception:

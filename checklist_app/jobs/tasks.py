@@ -19,8 +19,8 @@ from typing import Any
 from flask import current_app
 
 from checklist_app.clock import now
+from checklist_app.editing import commit
 from checklist_app.errors import Refused
-from checklist_app.extensions import db
 from checklist_app.jobs.models import Job, JobState
 
 
@@ -66,7 +66,7 @@ class Progress:
         """Say how many units of work there are."""
         self.job.total = total
         self.job.heartbeat_at = now()
-        db.session.commit()
+        commit()
 
     def unit_done(self, error: str | None = None) -> None:
         """One unit finished (``error``: it could not be done, in plain words); commits."""
@@ -74,7 +74,7 @@ class Progress:
         if error:
             self.job.errors = [*self.job.errors, error]
         self.job.heartbeat_at = now()
-        db.session.commit()
+        commit()
 
     def finish(self, result: JobResult) -> None:
         """Keep the result file and mark the job finished (the caller commits)."""

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 
 _app: Flask | None = None
@@ -71,5 +72,5 @@ def reap_command() -> None:
     from checklist_app.jobs.runner import reap_stale_jobs
 
     count = reap_stale_jobs()
-    db.session.commit()
+    commit()
     click.echo(f"{count} stopped job{'s' if count != 1 else ''} reported as failed.")

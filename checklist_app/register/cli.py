@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from checklist_app.auth.models import School
 from checklist_app.clock import today
+from checklist_app.editing import commit
 from checklist_app.extensions import db
 from checklist_app.register import importing
 from checklist_app.register.atrisk import at_risk
@@ -80,7 +81,7 @@ def import_command(urn: str, file: Path, dry_run: bool, mappings: tuple[str, ...
         db.session.rollback()
         return
     run = importing.confirm(school, None, today(), checked)
-    db.session.commit()
+    commit()
     click.echo(f"Imported {file.name}: {run.pupils_created} pupils created, {run.pupils_updated} "
                f"updated, {run.marks_written} marks written.")
 

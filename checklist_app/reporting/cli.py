@@ -26,6 +26,14 @@ def report_group() -> None:
     """Produce report PDFs (self-evaluations, board packs, case evidence packs)."""
 
 
+def _evaluation(urn: str, term: str):
+    """The school's self-evaluation for the term, or a clear error for the command line."""
+    try:
+        return services.evaluation_for(urn, term)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @report_group.command("self-evaluation")
 @click.argument("urn")
 @click.argument("term")
@@ -33,10 +41,7 @@ def report_group() -> None:
 @with_appcontext
 def self_evaluation_report(urn: str, term: str, output: str) -> None:
     """The self-evaluation and action plan of school URN for TERM (e.g. 2026-27-autumn)."""
-    try:
-        evaluation = services.evaluation_for(urn, term)
-    except ReportError as error:
-        raise click.ClickException(str(error)) from None
+    evaluation = _evaluation(urn, term)
     _write(services.action_plan_pdf(evaluation, clock.today()), output)
 
 
@@ -47,10 +52,7 @@ def self_evaluation_report(urn: str, term: str, output: str) -> None:
 @with_appcontext
 def board_pack_report(urn: str, term: str, output: str) -> None:
     """The governing board pack of school URN for TERM (e.g. 2026-27-autumn)."""
-    try:
-        evaluation = services.evaluation_for(urn, term)
-    except ReportError as error:
-        raise click.ClickException(str(error)) from None
+    evaluation = _evaluation(urn, term)
     _write(services.board_pack_pdf(evaluation, clock.today()), output)
 
 
