@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from checklist_app import config as app_config
 from checklist_app.concurrency import Conflict
+from checklist_app.errors import NotFound
 from checklist_app.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -149,6 +150,10 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(409, "Someone else saved this first",
                             "Your changes have not been saved, so nothing was overwritten. Please "
                             "go back, reload the page to see the saved version, and try again.")
+
+    @app.errorhandler(NotFound)
+    def not_found(_error: NotFound):
+        return render_error(404, *messages[404])
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):

@@ -16,6 +16,13 @@ class Refused(ValueError):
     status = 400
 
 
+class NotFound(LookupError):
+    """The record asked for is not this school's (another school's id looks like a missing one).
+
+    Raised by look-ups outside the view layer; the application shows it as "Page not found" (404).
+    """
+
+
 class Locked(Refused):
     """The record is closed, signed, issued or finalised: it is never changed in place."""
 

@@ -25,7 +25,6 @@ from checklist_app.casework.queries import completion_of
 from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.extensions import db
-from checklist_app.security import current_school
 
 CASES_PER_PAGE = 50
 
@@ -58,8 +57,8 @@ class Dashboard:
     pager: Pager
 
 
-def _chosen(lead_id: int | None, stage: Stage | None) -> Select[Any]:
-    query = select(Case.id).where(Case.school_id == current_school().id,
+def _chosen(school_id: int, lead_id: int | None, stage: Stage | None) -> Select[Any]:
+    query = select(Case.id).where(Case.school_id == school_id,
                                   Case.status == CaseStatus.OPEN)
     if lead_id:
         query = query.where(Case.lead_user_id == lead_id)
@@ -68,11 +67,11 @@ def _chosen(lead_id: int | None, stage: Stage | None) -> Select[Any]:
     return query
 
 
-def open_case_rows(lead_id: int | None, stage: Stage | None, today: date,
+def open_case_rows(school_id: int, lead_id: int | None, stage: Stage | None, today: date,
                    s: CaseworkSettings | None = None) -> list[CaseRow]:
     """Every open case of the school (of this lead, at this stage), overdue first."""
     s = s or settings()
-    chosen = _chosen(lead_id, stage)
+    chosen = _chosen(school_id, lead_id, stage)
     records = record_facts(chosen)  # contacts raise flags (telling the social worker)
     found = db.session.execute(
         select(Case.id, *CASE_COLUMNS, Pupil.first_name, Pupil.last_name, Pupil.year_group,
@@ -105,9 +104,10 @@ def _fill_completion(rows: list[CaseRow]) -> None:
                                                   sum(r[3] for r in stages))
 
 
-def dashboard_page(lead_id: int | None, stage: Stage | None, page: int | None, today: date) -> Dashboard:
-    """One page of the open cases, ordered over all of them before the page is cut."""
-    rows = open_case_rows(lead_id, stage, today)
+def dashboard_page(school_id: int, lead_id: int | None, stage: Stage | None, page: int | None,
+                   today: date) -> Dashboard:
+    """One page of the school's open cases, ordered over all of them before the page is cut."""
+    rows = open_case_rows(school_id, lead_id, stage, today)
     pager = Pager.of(len(rows), page, CASES_PER_PAGE)
     shown = pager.slice(rows)
     _fill_completion(shown)

@@ -47,7 +47,7 @@ def dashboard():
     stage = request.args.get("stage") or None
     stage_value = Stage(stage) if stage in {s.value for s in Stage} else None
     today = clock.today()
-    board = dashboard_page(lead_id, stage_value, whole_number_arg("page"), today)
+    board = dashboard_page(current_school().id, lead_id, stage_value, whole_number_arg("page"), today)
     return render_template("casework/dashboard.html", rows=board.rows, pager=board.pager,
                            leads=staff_choices(current_school()), lead_id=lead_id, stage=stage_value,
                            stages=[s for s in Stage if s is not Stage.CLOSED], today=today)

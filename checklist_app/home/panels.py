@@ -144,7 +144,7 @@ def leader_panel(school: School, today: date) -> dict[str, Any]:
 
 def casework_panel(school: School, today: date) -> dict[str, Any]:
     """Open cases whose next step is overdue, and draft letters still to be issued."""
-    overdue = [r for r in open_case_rows(None, None, today) if r.overdue]
+    overdue = [r for r in open_case_rows(school.id, None, None, today) if r.overdue]
     letters = db.session.execute(
         select(Letter.id, Letter.case_id, Letter.title, Letter.created_at, Pupil.first_name,
                Pupil.last_name)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from checklist_app.auth.models import School
 from checklist_app.casework.enums import ContractStatus, LetterStatus
 from checklist_app.casework.models import Case, Contract, Letter, Meeting, Pupil
+from checklist_app.errors import NotFound
 from checklist_app.extensions import db
 from checklist_app.reporting import case_context
 from checklist_app.reporting.services import Document, ReportError, produce, safe_filename
@@ -39,7 +39,7 @@ def school_case(case_id: int, school: School) -> Case:
     """One of the school's cases, or 404 (another school's case looks like a missing one)."""
     case = db.session.scalar(case_query().where(Case.id == case_id, Case.school_id == school.id))
     if case is None:
-        abort(404)
+        raise NotFound()
     return case
 
 
@@ -71,7 +71,7 @@ def contract_pdf(case: Case, contract_id: int, today: date) -> Document:
     """An attendance contract ready to sign, or as signed (cached once signed)."""
     contract = next((c for c in case.contracts if c.id == contract_id), None)
     if contract is None:
-        abort(404)
+        raise NotFound()
     context = case_context.contract_report(case, contract, today)
     locked = contract.status is not ContractStatus.DRAFT
     data = produce("pdf/contract.html", context,
@@ -84,7 +84,7 @@ def letter_pdf(case: Case, letter_id: int, today: date) -> Document:
     """A letter (draft or issued) in the letter layout; an issued letter's PDF is cached."""
     letter = next((x for x in case.letters if x.id == letter_id), None)
     if letter is None:
-        abort(404)
+        raise NotFound()
     context = case_context.letter_report(case, letter, today)
     issued = letter.status is LetterStatus.ISSUED
     data = produce("pdf/letter.html", context, ("letter", letter.id, letter.version) if issued else None)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from checklist_app.auth.models import NOT_STAFF, Membership, School, User
 from checklist_app.concurrency import Conflict, check_version
+from checklist_app.errors import NotFound
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import OPEN_STATUSES, Action, ActionStatus, SelfEvaluation
 from checklist_app.self_evaluation.services import ensure_editable
@@ -36,7 +36,7 @@ def get_action(action_id: int, school: School) -> Action:
     action = db.session.scalar(select(Action).where(Action.id == action_id,
                                                     Action.school_id == school.id))
     if action is None:
-        abort(404)
+        raise NotFound()
     return action
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from sqlalchemy import select
 
 from checklist_app.auth.models import School
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.concurrency import check_version
+from checklist_app.errors import NotFound
 from checklist_app.extensions import db
 from checklist_app.self_evaluation import DEFINITION_KEY
 from checklist_app.self_evaluation.services import newest_edition
@@ -28,7 +28,7 @@ def get_local_checkpoint(checkpoint_id: int, school: School) -> LocalCheckpoint:
         LocalCheckpoint.id == checkpoint_id, LocalCheckpoint.school_id == school.id,
         LocalCheckpoint.definition_key == DEFINITION_KEY))
     if row is None:
-        abort(404)
+        raise NotFound()
     return row
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +20,7 @@ from checklist_app.checklist_engine.pinning import definition_of, pin, with_loca
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition, Item, RatingLevel
 from checklist_app.concurrency import Conflict, check_version
+from checklist_app.errors import NotFound
 from checklist_app.extensions import db, utcnow
 from checklist_app.security import READ_ONLY
 from checklist_app.self_evaluation import DEFINITION_KEY
@@ -87,7 +87,7 @@ def get_self_evaluation(evaluation_id: int, school: School, role: Role | None) -
     evaluation = db.session.scalar(select(SelfEvaluation).where(
         SelfEvaluation.id == evaluation_id, SelfEvaluation.school_id == school.id))
     if evaluation is None or (role in READ_ONLY and not evaluation.is_finalised):
-        abort(404)
+        raise NotFound()
     return evaluation
 
 
@@ -149,7 +149,7 @@ def find_checkpoint(definition: Definition, item_id: str) -> Item:
     """A checkpoint of the definition, or 404."""
     item = definition.item(item_id)
     if item is None:
-        abort(404)
+        raise NotFound()
     return item
 
 
