@@ -17,7 +17,7 @@ from checklist_app.register import generator
 from tests.casework_factories import held_meeting, make_case, make_parent, make_pupil
 from tests.factories import UserFactory, login
 from tests.register_helpers import import_text, load_roll
-from tests.reporting_factories import flat, pdf_text
+from tests.reporting_factories import filled_evaluation, flat, pdf_text, school_with_leader
 
 TODAY = date(2026, 3, 2)
 OPENED = date(2026, 1, 5)
@@ -79,3 +79,36 @@ def test_evidence_pack_without_marks_has_no_chart(client, school):
     text = evidence_text(client, case, lead)
     assert "Chronology" in text and "The pupil and family" in text
     assert CHART not in text and "Case events" not in text
+
+
+def board_pack_text(client, school, leader, term: str) -> str:
+    evaluation = filled_evaluation(school, term, words=2)
+    login(client, leader)
+    response = client.get(f"/reports/self-evaluation/{evaluation.id}/board-pack.pdf")
+    assert response.status_code == 200
+    return flat(pdf_text(response.data))
+
+
+def test_board_pack_shows_the_schools_weekly_trend_from_the_register(app, client, tmp_path):
+    school, leader = school_with_leader()
+    upns = [row["UPN"] for row in load_roll(school, tmp_path, count=2, today=TODAY)]
+    days = generator.school_days(date(2026, 1, 5), date(2026, 2, 27))
+    # The second pupil is away every Friday: 80% attendance, persistently absent.
+    text = "UPN,Date,Session,Mark\n" + "".join(
+        f"{upn},{d:%d/%m/%Y},{s},{'O' if n == 1 and d.weekday() == 4 else '/'}\n"
+        for n, upn in enumerate(upns) for d in days for s in ("AM", "PM"))
+    assert import_text(school, text, today=TODAY).ok
+    summary = board_pack_text(client, school, leader, "2025-26-spring")
+    assert "Attendance from the register" in summary
+    assert "From 1 September 2025 to 2 March 2026 (7 school weeks)" in summary
+    assert "In the week of 23 February 2026 attendance was 90.0%" in summary
+    assert "50.0% of pupils were persistently absent" in summary
+    assert "School attendance each week" in summary
+    assert "5 Jan 90.0% 50.0%" in summary and "23 Feb 90.0% 50.0%" in summary
+    assert "16 Feb" not in summary  # half term: no school week
+
+
+def test_board_pack_without_marks_has_no_trend(app, client):
+    school, leader = school_with_leader()
+    summary = board_pack_text(client, school, leader, "2025-26-spring")
+    assert "Governing board pack" in summary and "Attendance from the register" not in summary
