@@ -99,3 +99,29 @@ def test_case_page_without_marks_has_no_chart(client, school):
     login(client, UserFactory(school=school, role=Role.ATTENDANCE_LEAD))
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Week by week from the register" not in page and "<svg" not in page
+
+
+def test_letters_merge_attendance_from_the_register_when_the_pupil_has_marks(case_with_marks):
+    from checklist_app.casework.letters import letter_context
+    from checklist_app.casework.models import LetterStep
+
+    case, school_days = case_with_marks
+    loaded = db.session.get(Case, case.id)
+    values = letter_context(loaded, None, step=LetterStep.INVITE)["attendance"]
+    expected = round(100 * (2 * school_days - 12) / (2 * school_days), 1)
+    assert values == {"baseline": "80.0%", "current": f"{expected:.1f}%",
+                      "period": "5 January 2026 to 27 February 2026"}  # not the typed 40%
+
+
+def test_letters_merge_the_typed_figure_without_marks(app, school):
+    from checklist_app.casework.letters import letter_context
+    from checklist_app.casework.models import LetterStep
+
+    case = CaseFactory(pupil__school=school, opened_on=OPENED, baseline_attendance=80.0)
+    db.session.add(AttendanceFigure(case_id=case.id, school_id=case.school_id, period_start=OPENED,
+                                    period_end=date(2026, 1, 30), attendance_percent=40.0,
+                                    unauthorised_sessions=7, recorded_on=date(2026, 2, 2)))
+    db.session.commit()
+    values = letter_context(db.session.get(Case, case.id), None, step=LetterStep.INVITE)
+    assert values["attendance"] == {"baseline": "80.0%", "current": "40.0%",
+                                    "period": "5 January 2026 to 30 January 2026"}

@@ -16,6 +16,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from checklist_app.casework.facts import facts_of
 from checklist_app.casework.models import (
     AgreementStatus,
     Case,
@@ -24,7 +25,7 @@ from checklist_app.casework.models import (
     MeetingOutcome,
     Party,
 )
-from checklist_app.casework.process.facts import CaseFacts, facts_of
+from checklist_app.casework.process.facts import CaseFacts
 from checklist_app.casework.process.merge import adjustments_of, path_taken, review_date_for
 from checklist_app.casework.process.scope import concerns, for_parent
 from checklist_app.casework.settings import CaseworkSettings, settings
@@ -85,8 +86,8 @@ def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date:
     s = s or settings()
     on = letter_date or today()
     school, pupil, lead = case.school, case.pupil, case.lead
-    latest = max(case.figures, key=lambda x: x.period_end) if case.figures else None
-    mine = for_parent(facts_of(case), parent.id if parent else None)
+    found = facts_of(case)  # the register's figures when the pupil has marks, as for the flags
+    mine = for_parent(found, parent.id if parent else None)
     meeting_fact = next((m for m in mine.meetings if meeting and m.id == meeting.id), None)
     review = review_date_for(step, on, mine, s, meeting_fact) if step else None
     path = path_taken(mine, on)
@@ -107,10 +108,7 @@ def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date:
                     else "", "location": meeting.location if meeting else "",
                     "alternative": meeting.alternative_offered if meeting else ""},
         "previous_meeting": {"date": long_date(missed)},
-        "attendance": {"baseline": f"{case.baseline_attendance:.1f}%",
-                       "current": f"{latest.attendance_percent:.1f}%" if latest else "",
-                       "period": (f"{long_date(latest.period_start)} to {long_date(latest.period_end)}"
-                                  if latest else "")},
+        "attendance": attendance_values(case, found),
         "review": {"date": long_date(review)},
         "path": {"contract": "yes" if path.contract else "",
                  "contract_date": long_date(path.contract_on),
@@ -123,6 +121,21 @@ def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date:
         "adjustments": {"language_sentence": adjustments_of(
             parent.reasonable_adjustments if parent else "").sentence()},
     }
+
+
+def attendance_values(case: Case, found: CaseFacts) -> dict[str, str]:
+    """Attendance at the start and now: from the register since the case opened when the pupil
+    has marks (to the end of the last school week marked), else the latest typed figure."""
+    baseline = f"{case.baseline_attendance:.1f}%"
+    if found.attendance_now is not None and found.figures:
+        end = max(f.period_end for f in found.figures)
+        return {"baseline": baseline, "current": f"{found.attendance_now:.1f}%",
+                "period": f"{long_date(case.opened_on)} to {long_date(end)}"}
+    latest = max(case.figures, key=lambda x: x.period_end) if case.figures else None
+    return {"baseline": baseline,
+            "current": f"{latest.attendance_percent:.1f}%" if latest else "",
+            "period": (f"{long_date(latest.period_start)} to {long_date(latest.period_end)}"
+                       if latest else "")}
 
 
 #: Characters that could add markup, written as HTML character references (no backslashes).

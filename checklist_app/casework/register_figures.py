@@ -73,6 +73,8 @@ class CaseChart:
     chart: Chart
     svg: str
     rows: list[tuple[str, list[float | None]]]
+    #: The Monday of each week the chart shows, in the chart's order.
+    mondays: tuple[date, ...] = ()
 
 
 def case_chart(case: Case, today: date) -> CaseChart | None:
@@ -84,4 +86,5 @@ def case_chart(case: Case, today: date) -> CaseChart | None:
     if not calc.school_weeks(summary.weeks):
         return None
     chart = chartdata.pupil_chart(case.pupil.full_name, summary)
-    return CaseChart(chart, charts.line_chart(chart, "case-chart"), charts.table_rows(chart))
+    return CaseChart(chart, charts.line_chart(chart, "case-chart"), charts.table_rows(chart),
+                     tuple(w.week_start for w in calc.school_weeks(summary.weeks)))

@@ -9,7 +9,16 @@ from checklist_app.auth.models import Role
 from checklist_app.clock import today
 from checklist_app.home import panels
 from checklist_app.home.blueprint import bp
-from checklist_app.security import READERS, allow, current_role, current_school, public, schools_in_view
+from checklist_app.home.register_panel import new_at_risk_panel
+from checklist_app.security import (
+    READERS,
+    REGISTER_READERS,
+    allow,
+    current_role,
+    current_school,
+    public,
+    schools_in_view,
+)
 
 
 @bp.route("/")
@@ -22,6 +31,8 @@ def index():
         context["leader"] = panels.leader_panel(school, day)
     if role in (Role.ADMIN, Role.SENIOR_LEADER, Role.ATTENDANCE_LEAD, Role.STAFF):
         context["casework"] = panels.casework_panel(school, day)
+    if role in REGISTER_READERS:
+        context["register"] = new_at_risk_panel(school, day)
     if role is Role.GOVERNOR:
         context["governor"] = panels.governor_panel(school)
     if role in (Role.ADMIN, Role.LOCAL_AUTHORITY):

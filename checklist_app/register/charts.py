@@ -126,8 +126,12 @@ def bar_chart(chart: Chart, chart_id: str = "chart") -> Markup:
     return _frame(chart, chart_id, body, label_x=lambda i: LEFT + slot * i + slot / 2)
 
 
-def pdf_bars(chart: Chart) -> Markup:
-    """The chart's data as an HTML table with proportional bars, which xhtml2pdf can render."""
+def pdf_bars(chart: Chart, notes: list[str] | None = None, notes_heading: str = "") -> Markup:
+    """The chart's data as an HTML table with proportional bars, which xhtml2pdf can render.
+
+    With ``notes`` (one text per label) a last column headed ``notes_heading`` sets them beside
+    the bars, such as the case events of each week.
+    """
     rows = []
     for index, label in enumerate(chart.labels):
         cells = []
@@ -140,8 +144,12 @@ def pdf_bars(chart: Chart) -> Markup:
             colour = COLOURS[number % len(COLOURS)]
             cells.append(f'<td><span style="display:inline-block;width:{width}px;height:8px;'
                          f'background:{colour}"></span> {value:.1f}%</td>')
+        if notes is not None:
+            cells.append(f"<td>{escape(notes[index] if index < len(notes) else '')}</td>")
         rows.append(f"<tr><th scope=\"row\">{escape(label)}</th>{''.join(cells)}</tr>")
     head = "".join(f"<th scope=\"col\">{escape(s.name)}</th>" for s in chart.series)
+    if notes is not None:
+        head += f"<th scope=\"col\">{escape(notes_heading)}</th>"
     return Markup(f"<table class=\"chart-table\"><caption>{escape(chart.title)}</caption>"  # noqa: S704
                   f"<thead><tr><th scope=\"col\">Week</th>{head}</tr></thead>"
                   f"<tbody>{''.join(rows)}</tbody></table>")

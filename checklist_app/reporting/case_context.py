@@ -16,6 +16,7 @@ from checklist_app.casework.models import Case, Contract, Letter, Meeting
 from checklist_app.casework.process.merge import adjustments_of
 from checklist_app.checklist_engine.schema import Definition, ResponseType
 from checklist_app.formatting import long_date, long_datetime, summary
+from checklist_app.reporting.case_chart import evidence_chart
 from checklist_app.reporting.self_evaluation_context import report_header
 
 PARTY_ORDER = (Party.PARENT, Party.PUPIL, Party.SCHOOL, Party.AGENCY)
@@ -235,5 +236,6 @@ def evidence_pack(case: Case, today: date) -> dict[str, Any]:
         "letters": [letter_values(x) for x in case.letters if x.status is LetterStatus.ISSUED],
         "checklist": checklist_values(case),
         "chronology": chronology,
+        "register_chart": evidence_chart(case, today),
         "changes": changes,
     }

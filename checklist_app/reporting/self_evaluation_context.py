@@ -2,7 +2,8 @@
 
 Builds on :func:`checklist_app.self_evaluation.services.action_plan_context` and adds what the
 printed documents need: the report header, checkpoint numbers for actions, and for the board pack
-the ratings this term against last term and the action counts (rules R2, R3).
+the ratings this term against last term, the action counts (rules R2, R3) and the school's
+weekly attendance trend from the register.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date, summary
+from checklist_app.reporting.school_trend import school_trend
 from checklist_app.self_evaluation import services
 from checklist_app.self_evaluation.models import Action as ActionModel
 from checklist_app.self_evaluation.models import (
@@ -115,4 +117,5 @@ def board_pack_report(evaluation: SelfEvaluation, today: date) -> dict[str, Any]
                     for c in plan["checkpoints"]],
         "action_counts": _action_counts(evaluation, today),
         "next_review": next_review if isinstance(next_review, date) else None,
+        "attendance_trend": school_trend(evaluation.school_id, evaluation.term, today),
     }
