@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checklist_app.extensions import db
 from checklist_app.formatting import markdown_text_html
-from checklist_app.self_evaluation import services
+from checklist_app.self_evaluation import board, services
 from checklist_app.self_evaluation.models import BoardComment
 from tests.self_evaluation_factories import FIRST, finalise, make_evaluation, rate
 
@@ -47,7 +47,7 @@ def test_board_comments_stay_with_the_term_when_it_is_reopened(client, leader, s
     db.session.commit()
     second = services.reopen(first, "Corrected checkpoint 4", leader)
     db.session.commit()
-    assert [c.body for c in services.board_comments(second)] == ["Why is checkpoint 4 **developing**?"]
+    assert [c.body for c in board.board_comments(second)] == ["Why is checkpoint 4 **developing**?"]
     finalise(second)
     page = client.get(f"/self-evaluation/{second.id}").get_data(as_text=True)
     assert "Priya Shah" in page and "(on revision 1)" in page and "<strong>developing</strong>" in page

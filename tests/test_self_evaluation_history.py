@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
+import time_machine
+
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
 from tests.factories import SchoolFactory, UserFactory, login
-from tests.self_evaluation_factories import FIRST, RATING, make_evaluation
+from tests.self_evaluation_factories import FIRST, RATING, make_action, make_evaluation, rate
+from tests.test_self_evaluation_governance import count_queries
+
+WHERE_NOW = "sa_01_read_guidance__where_now"
 
 
 def test_history_lists_saves_with_who_and_what(app, client):
@@ -20,8 +28,67 @@ def test_history_lists_saves_with_who_and_what(app, client):
     assert response.status_code == 302
     page = client.get(f"/self-evaluation/{evaluation.id}/history").get_data(as_text=True)
     assert "Jo Whitfield" in page
-    assert "Create CheckpointAnswer" in page and "developing" in page
+    assert "Answered checkpoint 1 (Our school leadership team" in page and "Developing" in page
     assert "Policy read by SLT in June." in page
+
+
+RAW = re.compile(r"CheckpointAnswer|SelfEvaluation|Create |\{'|\d{4}-\d{2}-\d{2}|where_now|"
+                 r"next_steps|sign_off|item_id|reviewed_this_term|person_completing|_id\b")
+
+
+def test_history_reads_in_the_schools_words(app, client):
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Jo Whitfield")
+    evaluation = make_evaluation(school)
+    rate(evaluation, {FIRST: None})
+    url = f"/self-evaluation/{evaluation.id}/checkpoints/{FIRST}"
+    with time_machine.travel(datetime(2026, 11, 22, 14, 5, tzinfo=UTC)):
+        login(client, head)
+        client.post(url, data={RATING: "developing", WHERE_NOW: "Read in June.", "version": "0"})
+        client.post(url, data={RATING: "established", WHERE_NOW: "Read again in November.",
+                               "version": "1"})
+        sign = {"school_name": "Oak", "person_completing": "Jo Whitfield", "role": "Head",
+                "date": "2026-11-21", "next_review_date": "2027-03-26",
+                "version": str(evaluation.version), "intent": "finalise"}
+        response = client.post(f"/self-evaluation/{evaluation.id}/sign-off", data=sign)
+        assert response.status_code == 302
+        response = client.post(f"/self-evaluation/{evaluation.id}/reopen",
+                               data={"reason": "Governors asked for the June data."})
+        revision_url = response.headers["Location"]
+        page = client.get(f"/self-evaluation/{evaluation.id}/history").get_data(as_text=True)
+        newer = client.get(revision_url + "/history").get_data(as_text=True)
+    assert "22 November 2026 at 14:05" in page
+    assert "Changed checkpoint 1 (Our school leadership team" in page
+    assert re.search(r"Read in June\.</td><td class=\"diff-new\">Read again in November\.", page)
+    assert re.search(r"Developing</td><td class=\"diff-new\">Established", page)
+    assert "Finalised and signed off the self-evaluation" in page
+    assert "Person completing" in page and "21 November 2026" in page
+    assert "Governors asked for the June data." in page
+    assert not RAW.search(page), RAW.search(page)
+    assert "Governors asked for the June data." in newer and not RAW.search(newer)
+
+
+def test_history_takes_a_few_queries_however_long(app, client):
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER)
+    evaluation = make_evaluation(school)
+    make_action(evaluation, text="The first action")
+    login(client, head)
+    url = f"/self-evaluation/{evaluation.id}/history"
+    few = _statements(client, url)
+    rate(evaluation)
+    for n in range(5):
+        make_action(evaluation, text=f"Action {n}")
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("Answered checkpoint") == 25 and "Opened action 6 (Action 4)" in page
+    assert _statements(client, url) == few
+
+
+def _statements(client, url: str) -> int:
+    client.get(url)
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
 
 
 def test_governors_cannot_see_the_history_of_a_draft(app, client):

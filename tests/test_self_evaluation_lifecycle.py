@@ -57,7 +57,8 @@ def test_finalise_needs_every_checkpoint_rated(client, leader, school):
     response = _finalise_by_form(client, evaluation)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Still to do: 24, 25." in page
+    assert "These checkpoints need a rating: 24 (" in page and "; 25 (" in page
+    assert "carried forward" not in page
     assert 'value="Headteacher"' in page  # typed sign-off kept
     assert evaluation.status is EvaluationStatus.DRAFT
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date, summary
 from checklist_app.reporting.school_trend import school_trend
-from checklist_app.self_evaluation import services
+from checklist_app.self_evaluation import board, services
 from checklist_app.self_evaluation.models import Action as ActionModel
 from checklist_app.self_evaluation.models import (
     ActionStatus,
@@ -109,7 +109,7 @@ def board_pack_report(evaluation: SelfEvaluation, today: date) -> dict[str, Any]
                           for level in scale],
         "not_rated": sum(1 for c in plan["checkpoints"] if not c["rating"]),
         "board_comments": [{"author": c.author_name, "when": c.created_at, "body": c.body,
-                            "revision": c.revision} for c in services.board_comments(evaluation)],
+                            "revision": c.revision} for c in board.board_comments(evaluation)],
         "changes": [{"number": c["number"], "title": summary(c["text"], 70),
                      "rating_label": c["rating_label"],
                      "change": _change(c["rating"], before.get(c["id"]), order, labels,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from checklist_app.auth.models import School, User
 from checklist_app.checklist_engine.diff import ChangeKind, diff, needs_review
 from checklist_app.checklist_engine.pinning import definition_of, with_local_items
-from checklist_app.checklist_engine.schema import Definition
+from checklist_app.checklist_engine.schema import Definition, Item
 from checklist_app.extensions import db
 from checklist_app.formatting import summary
 from checklist_app.self_evaluation.models import OPEN_STATUSES, Action, SelfEvaluation
@@ -67,6 +67,18 @@ def _edition_changes(old: Definition, new: Definition, answers: dict[str, Any]) 
     }
 
 
+def earlier_wording(evaluation: SelfEvaluation, item_id: str) -> tuple[str, Item] | None:
+    """For a checkpoint whose wording changed in the new edition: the edition carried from and the
+    checkpoint as it was worded there (None for any other checkpoint)."""
+    notes = evaluation.carry_notes or {}
+    if item_id not in {c["id"] for c in notes.get("changed", [])} or not notes.get("from_id"):
+        return None
+    earlier = db.session.scalar(select(SelfEvaluation).where(
+        SelfEvaluation.id == notes["from_id"], SelfEvaluation.school_id == evaluation.school_id))
+    old = definition_of(earlier.snapshot).item(item_id) if earlier else None
+    return (earlier.snapshot.version, old) if earlier and old else None
+
+
 def start_next_term(school: School, user: User | None) -> SelfEvaluation:
     """The next term's draft, with the last term's answers, on the newest published edition."""
     last, term = next_term_for(school.id)
@@ -93,5 +105,5 @@ def start_next_term(school: School, user: User | None) -> SelfEvaluation:
               if w["replaced_by"] and w["replaced_by"] not in answers and w["rating"]}
     carried = [a for a in answers.values() if rename.get(a.item_id, a.item_id) in live_ids]
     copy_answers(carried, evaluation, review=set(notes.get("review", [])) | set(rename.values()),
-                 rename=rename)
+                 rename=rename, carried=True)
     return commit_new(evaluation)

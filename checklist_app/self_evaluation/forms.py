@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from wtforms import (
+    BooleanField,
     Field,
     HiddenField,
     RadioField,
@@ -53,11 +54,18 @@ class CheckpointFormBase(FlaskForm):
         return ok
 
 
-def checkpoint_form_class(definition: Definition, item: Item) -> type[FlaskForm]:
-    """The form for one checkpoint (built per request from the pinned definition)."""
+def checkpoint_form_class(definition: Definition, item: Item,
+                          confirm_review: bool = False) -> type[FlaskForm]:
+    """The form for one checkpoint (built per request from the pinned definition).
+
+    ``confirm_review`` adds the "reviewed this term" box for an answer carried from last term."""
     prompts = {p.id for p in definition.evidence_prompts}
     top = definition.rating_scale[-1]
-    return build_form_class(definition, [item], base=CheckpointFormBase, extra={
+    review = {"reviewed": BooleanField(
+        "I have reviewed this checkpoint this term",
+        description="An answer carried forward from last term must be confirmed before the term "
+                    "can be finalised.")} if confirm_review else {}
+    return build_form_class(definition, [item], base=CheckpointFormBase, extra={**review,
         "version": HiddenField(default="0"),
         "rating_field": field_name(item.id, "rating"),
         "impact_field": field_name(item.id, IMPACT_PROMPT) if IMPACT_PROMPT in prompts else "",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import render_template
 
-from checklist_app.audit.services import history as audit_history
-from checklist_app.security import READERS, allow, current_school
+from checklist_app.security import READERS, allow
 from checklist_app.self_evaluation.blueprint import bp
+from checklist_app.self_evaluation.history import readable_history
 from checklist_app.self_evaluation.pages import evaluation_for
 
 
@@ -15,5 +15,5 @@ from checklist_app.self_evaluation.pages import evaluation_for
 def history(evaluation_id: int):
     """Who changed what and when, including finalising, reopening and board comments."""
     evaluation = evaluation_for(evaluation_id)
-    events = audit_history(current_school().id, "self_evaluation", evaluation.id)
-    return render_template("self_evaluation/history.html", evaluation=evaluation, events=events)
+    return render_template("self_evaluation/history.html", evaluation=evaluation,
+                           entries=readable_history(evaluation))

@@ -22,10 +22,10 @@ from checklist_app.checklist_engine.schema import Definition, Item, RatingLevel
 from checklist_app.concurrency import Conflict, check_version
 from checklist_app.errors import NotFound
 from checklist_app.extensions import db, utcnow
+from checklist_app.formatting import summary
 from checklist_app.security import READ_ONLY
 from checklist_app.self_evaluation import DEFINITION_KEY
 from checklist_app.self_evaluation.models import (
-    BoardComment,
     CheckpointAnswer,
     EvaluationStatus,
     SelfEvaluation,
@@ -75,9 +75,14 @@ class Checkpoint:
         return bool(self.answer and self.answer.needs_review)
 
     @property
+    def awaiting_review(self) -> bool:
+        """Carried forward from last term and not yet confirmed "reviewed this term"."""
+        return bool(self.answer and not self.answer.reviewed_this_term)
+
+    @property
     def needs_attention(self) -> bool:
         """Not yet rated, or carried over and waiting to be looked at again."""
-        return self.rating is None or self.needs_review
+        return self.rating is None or self.needs_review or self.awaiting_review
 
 
 # --- finding records (always scoped to the current school) ---------------------------------
@@ -208,8 +213,11 @@ def start(school: School, term: Term, user: User | None) -> SelfEvaluation:
 # --- answering ---------------------------------------------------------------------------
 
 def save_checkpoint(evaluation: SelfEvaluation, item: Item, submitted_version: Any,
-                    rating: str | None, evidence: dict[str, str], user: User | None) -> CheckpointAnswer:
-    """Save one checkpoint's rating and evidence as a draft (never a withdrawn one); Conflict if stale."""
+                    rating: str | None, evidence: dict[str, str], user: User | None,
+                    reviewed: bool = True) -> CheckpointAnswer:
+    """Save one checkpoint's rating and evidence as a draft (never a withdrawn one); Conflict if stale.
+
+    ``reviewed`` is the "reviewed this term" confirmation of an answer carried from last term."""
     ensure_editable(evaluation)
     if item.withdrawn:
         raise SelfEvaluationError(f"Checkpoint {item.number} has been withdrawn, so its answer is kept "
@@ -227,6 +235,7 @@ def save_checkpoint(evaluation: SelfEvaluation, item: Item, submitted_version: A
     answer.rating = rating or None
     answer.answers = {key: (value or "").strip() for key, value in evidence.items()}
     answer.needs_review = False
+    answer.reviewed_this_term = reviewed
     answer.updated_by_id = user.id if user else None
     _commit_or_conflict(answer)
     return answer
@@ -256,6 +265,18 @@ def unready_checkpoints(evaluation: SelfEvaluation) -> list[Checkpoint]:
     return [c for c in checkpoints_of(evaluation) if c.needs_attention and not c.item.withdrawn]
 
 
+def readiness_message(waiting: list[Checkpoint]) -> str:
+    """Why a self-evaluation cannot be finalised yet, naming each checkpoint by number and title."""
+    def names(rows: list[Checkpoint]) -> str:
+        return "; ".join(f"{c.item.number} ({summary(c.item.text, 60)})" for c in rows)
+    unrated = [c for c in waiting if c.rating is None]
+    review = [c for c in waiting if c.rating is not None]
+    parts = ([f"These checkpoints need a rating: {names(unrated)}."] if unrated else []) + (
+        [f"These checkpoints were carried forward and need confirming as reviewed this term: "
+         f"{names(review)}."] if review else [])
+    return "Every checkpoint must be ready before you finalise. " + " ".join(parts)
+
+
 def finalise(evaluation: SelfEvaluation, submitted_version: Any, values: dict[str, Any],
              user: User | None, today: date) -> None:
     """Sign off and lock. The action plan is frozen as it stands, so it reads the same later."""
@@ -265,9 +286,7 @@ def finalise(evaluation: SelfEvaluation, submitted_version: Any, values: dict[st
     check_version(evaluation, submitted_version)
     waiting = unready_checkpoints(evaluation)
     if waiting:
-        numbers = ", ".join(c.item.number for c in waiting)
-        raise SelfEvaluationError(f"Every checkpoint needs a rating, and carried-over answers need "
-                                  f"checking, before you finalise. Still to do: {numbers}.")
+        raise SelfEvaluationError(readiness_message(waiting))
     evaluation.sign_off = _plain_sign_off(values)
     evaluation.status = EvaluationStatus.FINALISED
     evaluation.finalised_at = utcnow()
@@ -307,8 +326,10 @@ def reopen(evaluation: SelfEvaluation, reason: str, user: User | None) -> SelfEv
 
 
 def copy_answers(answers: Any, target: SelfEvaluation, review: set[str] = frozenset(),
-                 rename: dict[str, str] | None = None) -> None:
-    """Copy answers into another self-evaluation (``rename`` moves one to a new checkpoint id)."""
+                 rename: dict[str, str] | None = None, carried: bool = False) -> None:
+    """Copy answers into another self-evaluation (``rename`` moves one to a new checkpoint id).
+
+    Answers ``carried`` into a new term wait to be confirmed "reviewed this term"."""
     rename = rename or {}
     for answer in answers:
         item_id = rename.get(answer.item_id, answer.item_id)
@@ -316,6 +337,7 @@ def copy_answers(answers: Any, target: SelfEvaluation, review: set[str] = frozen
             school_id=target.school_id, self_evaluation_id=target.id, item_id=item_id,
             rating=answer.rating, answers=dict(answer.answers),
             needs_review=answer.needs_review or item_id in review or answer.item_id in review,
+            reviewed_this_term=answer.reviewed_this_term and not carried,
             updated_by_id=answer.updated_by_id))
 
 
@@ -336,34 +358,6 @@ def sign_off_dates(evaluation: SelfEvaluation) -> dict[str, Any]:
         except ValueError:
             values[key] = value
     return values
-
-
-# --- board comments -----------------------------------------------------------------------
-
-def add_board_comment(evaluation: SelfEvaluation, body: str, user: User) -> BoardComment:
-    """A governor's dated comment on a finalised self-evaluation (recorded as theirs)."""
-    if not evaluation.is_finalised:
-        raise SelfEvaluationError("The governing board comments on finalised self-evaluations only.")
-    comment = BoardComment(school_id=evaluation.school_id, self_evaluation_id=evaluation.id,
-                           author_id=user.id, author_name=user.name, body=body.strip())
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-def board_comments(evaluation: SelfEvaluation) -> list[BoardComment]:
-    """The board's comments on this term's revisions up to this one, oldest first (with ``.revision``)."""
-    rows = db.session.execute(
-        select(BoardComment, SelfEvaluation.revision)
-        .join(SelfEvaluation, SelfEvaluation.id == BoardComment.self_evaluation_id)
-        .where(SelfEvaluation.school_id == evaluation.school_id,
-               SelfEvaluation.academic_year == evaluation.academic_year,
-               SelfEvaluation.season == evaluation.season,
-               SelfEvaluation.revision <= evaluation.revision)
-        .order_by(BoardComment.created_at, BoardComment.id))
-    for comment, revision in (found := rows.all()):
-        comment.revision = revision
-    return [comment for comment, _ in found]
 
 
 # --- for reports --------------------------------------------------------------------------

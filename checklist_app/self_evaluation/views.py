@@ -15,7 +15,7 @@ from checklist_app.checklist_engine.forms import answers_from_form, choice_list,
 from checklist_app.concurrency import Conflict
 from checklist_app.editing import run
 from checklist_app.security import LEADERS, READERS, allow, can, current_role, current_school
-from checklist_app.self_evaluation import carry, insights, services
+from checklist_app.self_evaluation import board, carry, insights, services
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import (
     BoardCommentForm,
@@ -93,7 +93,7 @@ def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 
     return render_template(
         "self_evaluation/overview.html", evaluation=evaluation, definition=definition,
         checkpoints=checkpoints, progress=insights.progress(checkpoints, definition.rating_scale),
-        revisions=services.revisions_of(evaluation), comments=services.board_comments(evaluation),
+        revisions=services.revisions_of(evaluation), comments=board.board_comments(evaluation),
         sign_off=services.sign_off_dates(evaluation), comment_form=comment_form,
         editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current), status
 
@@ -105,6 +105,11 @@ def overview(evaluation_id: int):
     return _overview_page(evaluation_for(evaluation_id))
 
 
+def _confirms_review(evaluation: SelfEvaluation, answer) -> bool:
+    """A carried-forward term asks for "reviewed this term" on each answer it holds."""
+    return bool(evaluation.carry_notes.get("from_id")) and answer is not None
+
+
 def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, conflict=None,
                      status: int = 200):
     definition = services.definition_for(evaluation)
@@ -114,14 +119,16 @@ def _checkpoint_page(evaluation: SelfEvaluation, item_id: str, form=None, confli
     if form is None:
         answer = here.answer if here else None
         stored = {item.id: {"rating": answer.rating, **answer.answers}} if answer else {}
-        form = checkpoint_form_class(definition, item)(
-            data={**form_data_from_answers(stored, definition, [item]),
+        review = {"reviewed": answer.reviewed_this_term} if _confirms_review(evaluation, answer) else {}
+        form = checkpoint_form_class(definition, item, bool(review))(
+            data={**form_data_from_answers(stored, definition, [item]), **review,
                   "version": str(answer.version) if answer else "0"})
     ids = [c.item.id for c in checkpoints]
     position = ids.index(item.id) if item.id in ids else -1
     return render_template(
         "self_evaluation/checkpoint.html", evaluation=evaluation, definition=definition, item=item,
         checkpoint=here, form=form, conflict=conflict,
+        earlier=carry.earlier_wording(evaluation, item.id),
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if 0 <= position < len(ids) - 1 else None,
         editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current
@@ -142,14 +149,16 @@ def save_checkpoint(evaluation_id: int, item_id: str):
     evaluation = evaluation_for(evaluation_id)
     definition = services.definition_for(evaluation)
     item = services.find_checkpoint(definition, item_id)
-    form = checkpoint_form_class(definition, item)()
+    confirm = _confirms_review(evaluation, services.answers_by_item(evaluation).get(item.id))
+    form = checkpoint_form_class(definition, item, confirm)()
     if not form.validate_on_submit():
         return _checkpoint_page(evaluation, item_id, form, status=400)
     evidence = answers_from_form(form, definition, [item])[item.id]
     rating = evidence.pop("rating")
+    reviewed = bool(form.reviewed.data) if confirm else True
     try:
         run(lambda: services.save_checkpoint(evaluation, item, form.version.data, rating, evidence,
-                                             current_user))
+                                             current_user, reviewed))
     except Locked as error:
         return locked_page(error)
     except SelfEvaluationError as error:
@@ -245,7 +254,7 @@ def add_board_comment(evaluation_id: int):
     if not form.validate_on_submit():
         return _overview_page(evaluation, form, 400)
     try:
-        run(lambda: services.add_board_comment(evaluation, form.body.data, current_user))
+        run(lambda: board.add_board_comment(evaluation, form.body.data, current_user))
     except SelfEvaluationError as error:
         flash(str(error), "error")
     else:
