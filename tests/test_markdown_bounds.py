@@ -54,6 +54,11 @@ ADVERSARIAL = {
     "entities": fill("&amp;"),
     "list paragraphs": fill("- x\n\n"),
     "emphasis paragraphs": fill("*a* *b*\n\n"),
+    # each "<" and "&" is a separate text node to html5lib, and each was a PDF fragment
+    "less-than signs": fill("<"),
+    "ampersands": fill("&"),
+    "words and signs": fill("a < b & c "),
+    "one-letter words": fill("a "),  # one paragraph of 25,000 words over many PDF pages
 }
 
 

@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from checklist_app import formatting
+from checklist_app.reporting import text_runs
 from checklist_app.reporting.page_numbers import number_pages
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "pdf"
@@ -33,6 +34,8 @@ def resource_policy() -> Any:
     xhtml2pdf (and ReportLab) are imported here, on the first export, not when a process starts.
     """
     from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    text_runs.install()  # one fragment per run of text, however many "&" and "<" it has
 
     return ResourceAccessPolicy.server(base_dir=ASSETS_DIR, allow_remote=False,
                                        allowed_hosts=frozenset())
@@ -85,8 +88,9 @@ def _environment(reports_dir: str) -> SandboxedEnvironment:
                                undefined=StrictUndefined)
     env.filters["long_date"] = formatting.long_date
     env.filters["long_datetime"] = formatting.long_datetime
-    env.filters["markdown"] = formatting.markdown_html
-    env.filters["typed_markdown"] = formatting.markdown_text_html
+    # Markdown as pages show it, with long runs of text cut into pieces a PDF lays out quickly.
+    env.filters["markdown"] = text_runs.markdown_html
+    env.filters["typed_markdown"] = text_runs.markdown_text_html
     return env
 
 
