@@ -120,7 +120,13 @@ def record(v, outcome: str, present: list[str], answers: dict[str, str] | None =
     expect(page.get_by_role("status")).to_contain_text("Meeting recorded.")
 
 
+def case_tab(v, name: str) -> None:
+    """On the case page: open one of its tabs (GOV.UK tabs; without JavaScript every part shows)."""
+    v.page.get_by_role("tab", name=re.compile(f"^{name}")).click()
+
+
 def meeting_link(v, on: date) -> None:
+    case_tab(v, "Meetings")
     v.follow(v.page.get_by_role("table", name="Meetings").get_by_role("link", name=long_date(on)))
 
 
@@ -195,7 +201,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     expect(page.get_by_role("status")).to_contain_text("Meeting scheduled.")
 
     record(v, "Parents did not attend", present=[LEAD])
-    expect(page.locator(".notice-warning")).to_contain_text("No parent or carer attended")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("No parent or carer attended")
     v.follow(page.get_by_role("link", name="Back to the case"))
 
     schedule(v, second)
@@ -208,7 +214,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     body = page.get_by_label("Letter text (markdown)", exact=True)
     body.fill(body.input_value() + "\n\nWe can also meet by telephone if that is easier for you.\n")
     v.follow(page.get_by_role("button", name="Save the draft"))
-    expect(page.locator(".casework-letter")).to_contain_text("We can also meet by telephone")
+    expect(page.locator(".app-letter")).to_contain_text("We can also meet by telephone")
     issue_draft(v, "2")
 
     meeting_link(v, second)
@@ -229,18 +235,23 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
         choices=["Some improvement", "New plan with a review no more than 3 weeks later"])
     v.follow(page.get_by_role("link", name="Back to the case"))
     write_letter(v, "4. Attendance contract outcome letter")
-    expect(page.locator(".casework-letter")).to_contain_text("Dear Ms Funmi Adeyemi")
+    expect(page.locator(".app-letter")).to_contain_text("Dear Ms Funmi Adeyemi")
     issue_draft(v, "4")
 
+    v.screenshot("08-case")
+    case_tab(v, "Meetings")
     meetings = page.get_by_role("table", name="Meetings")
     expect(meetings.get_by_role("row")).to_have_count(4)
     expect(meetings).to_contain_text("Parents did not attend")
+    v.screenshot("08b-case-meetings")
+    case_tab(v, "Contracts")
     expect(page.get_by_role("table", name="Attendance contracts")).to_contain_text("Signed")
+    case_tab(v, "Letters")
     letters = page.get_by_role("table", name="Letters")
     expect(letters.get_by_text(re.compile("^Issued"))).to_have_count(2)
     expect(letters).to_contain_text(SECOND_INVITE)
+    case_tab(v, "Attendance")
     expect(page.get_by_role("table", name=re.compile("^Attendance figures"))).to_contain_text("+6.0 points")
-    v.screenshot("08-case")
 
 
 @pytest.fixture
