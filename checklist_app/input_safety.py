@@ -25,7 +25,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField as WTFormsDateField
 from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from checklist_app.formatting import long_date
 
@@ -92,17 +92,66 @@ def check_date_window(value: date | None) -> None:
         raise ValueError(date_window_message())
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
 class DateField(WTFormsDateField):
-    """A date between 1 January 2000 and 31 December 2100 (used by every form in every feature)."""
+    """A date between 1 January 2000 and 31 December 2100 (used by every form in every feature).
+
+    It accepts GOV.UK's date input (``<name>-day``, ``<name>-month``, ``<name>-year`` boxes) as well as
+    one ISO box (``<name>``); the parts typed are kept to show again when the date is refused.
+    """
+
+    parts: dict[str, str] | None = None
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        """Read the three boxes when they were posted instead of one ISO value."""
+        if data is None:
+            super().process(formdata, extra_filters=extra_filters)
+        else:
+            super().process(formdata, data, extra_filters=extra_filters)
+        self.parts = None
+        if formdata is None or self.name in formdata:
+            return
+        if not any(f"{self.name}-{part}" in formdata for part in DATE_PARTS):
+            return
+        self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in DATE_PARTS}
+        typed = any(self.parts.values())
+        self.raw_data = ["-".join(self.parts[p] for p in reversed(DATE_PARTS)) if typed else ""]
+        self.data = None
+        if not typed:
+            return
+        missing = [part for part in DATE_PARTS if not self.parts[part]]
+        if missing:
+            self.process_errors.append(f"{self.label.text} must include a {' and a '.join(missing)}")
+            return
+        try:
+            self.data = date(int(self.parts["year"]), int(self.parts["month"]), int(self.parts["day"]))
+        except (ValueError, OverflowError):
+            self.process_errors.append(f"{self.label.text} must be a real date, for example 27 3 2027")
+
+    def date_parts(self) -> dict[str, str]:
+        """Day, month and year to show in the three boxes: as typed, or from the date held."""
+        if self.parts is not None:
+            return self.parts
+        if isinstance(self.data, date):
+            return {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        raw = (self.raw_data or [""])[0] or ""
+        found = re.fullmatch(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*", raw)
+        if found:
+            return {"day": found.group(3), "month": found.group(2), "year": found.group(1)}
+        return {"day": "", "month": "", "year": ""}
 
     def pre_validate(self, form: Any) -> None:
         """Refuse a date outside the window, whatever other validators the field has."""
         super().pre_validate(form)
+        if self.parts is not None and self.process_errors:
+            raise StopValidation()  # the three boxes did not make a date: say so, not "required"
         try:
             check_date_window(self.data)
         except ValueError as error:
             self.data = None
-            raise ValidationError(str(error)) from error
+            raise StopValidation(str(error)) from error
 
 
 class OnOrAfter:

@@ -49,13 +49,15 @@ def page_of(client, url: str) -> str:
 
 def row_names(page: str) -> list[str]:
     """The pupils' names in the table, top to bottom."""
-    return re.findall(r'<th scope="row"><a href="/cases/[^"]+">([^<]+)</a>', page)
+    return re.findall(r'<th scope="row" class="govuk-table__header">'
+                      r'<a class="govuk-link" href="/cases/[^"]+">([^<]+)</a>', page)
 
 
 def links(page: str) -> dict[str, str]:
     """The pager's links by rel (prev / next), query arguments in a fixed order."""
     found = {}
-    for href, rel in re.findall(r'<a href="([^"]+)" rel="(prev|next)">', page):
+    pager_link = r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="(prev|next)">'
+    for href, rel in re.findall(pager_link, page):
         path, _, query = html.unescape(href).partition("?")
         found[rel] = f"{path}?{urlencode(sorted(parse_qsl(query)))}"
     return found
@@ -109,7 +111,7 @@ def test_dashboard_orders_all_cases_then_shows_page_two(app, client, school, lea
     assert row_names(second) == due_order[2:4]
     assert "Showing 3–4 of 6 open cases (page 2 of 3)" in second
     assert links(second) == {"prev": "/cases/?page=1", "next": "/cases/?page=3"}
-    assert second.count('class="tag tag-overdue"') == 2
+    assert second.count("govuk-tag--red\">Overdue<") == 2
 
     last = page_of(client, links(second)["next"])
     assert row_names(last) == [due_order[4], not_due.pupil.full_name]
@@ -246,7 +248,7 @@ def test_pupils_search_by_name_or_upn_and_the_search_survives_paging(app, client
     login(client, lead)
 
     page = page_of(client, "/cases/pupils")
-    assert '<label for="q">Search by name or UPN</label>' in page
+    assert '<label class="govuk-label" for="q">Search by name or UPN</label>' in page
     assert '<form method="get" action="/cases/pupils"' in page and 'name="q"' in page
 
     first = page_of(client, "/cases/pupils?q=okafor")

@@ -60,7 +60,7 @@ def test_the_larger_dataset_really_shows_more_rows(measured):
     def number(pattern: str, html: str) -> int:
         return int(re.search(pattern, html).group(1))
 
-    open_cases = r"<caption>(\d+) open case"
+    open_cases = r"<caption class=\"govuk-table__caption govuk-table__caption--s\">(\d+) open case"
     assert number(open_cases, larger["Casework dashboard"]) > 3 * number(open_cases,
                                                                           small["Casework dashboard"])
     assert larger["Compare terms"].count("<th scope=\"col\"") > small["Compare terms"].count(

@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,10 @@ class Visitor:
     def nav(self, name: str) -> None:
         """Follow a link of the main navigation."""
         self.follow(self.page.get_by_role("navigation", name="Main").get_by_role("link", name=name))
+
+
+def fill_date(page: Any, legend: str, on: date, exact: bool = True) -> None:
+    """Type a date into a GOV.UK date input (day, month and year boxes in a fieldset)."""
+    group = page.get_by_role("group", name=legend, exact=exact)
+    for box, value in (("Day", on.day), ("Month", on.month), ("Year", on.year)):
+        group.get_by_label(box, exact=True).fill(str(value))

@@ -18,6 +18,7 @@ from playwright.sync_api import expect  # noqa: E402
 from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from checklist_app.formatting import long_date  # noqa: E402
+from tests.browser.support import fill_date  # noqa: E402
 from tests.casework_factories import make_pupil  # noqa: E402
 from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 
@@ -51,7 +52,7 @@ def add_pupil_and_parent(v) -> None:
     v.follow(page.get_by_role("link", name="Add a pupil"))
     page.get_by_label("First name", exact=True).fill("Zoë")
     page.get_by_label("Last name", exact=True).fill("Adeyemi")
-    page.get_by_label("Date of birth", exact=True).fill("2013-01-31")
+    fill_date(page, "Date of birth", date(2013, 1, 31))
     page.get_by_label("Year group", exact=True).select_option("Year 8")
     v.follow(page.get_by_role("button", name="Add the pupil"))
     expect(page.get_by_role("status")).to_contain_text("Zoë Adeyemi added.")
@@ -82,7 +83,7 @@ def open_case(v) -> None:
 
 def fill_meeting(page, on: date, kind: str = "Attendance contract meeting") -> None:
     page.get_by_label(kind, exact=True).check()
-    page.get_by_label("Date", exact=True).fill(on.isoformat())
+    fill_date(page, "Date", on)
     page.get_by_label("Time", exact=True).fill("09:30")
     page.get_by_label("Location", exact=True).fill("Room 2")
     page.get_by_label("Alternative offered", exact=True).fill("By telephone or online")
@@ -120,7 +121,13 @@ def record(v, outcome: str, present: list[str], answers: dict[str, str] | None =
     expect(page.get_by_role("status")).to_contain_text("Meeting recorded.")
 
 
+def case_tab(v, name: str) -> None:
+    """On the case page: open one of its tabs (GOV.UK tabs; without JavaScript every part shows)."""
+    v.page.get_by_role("tab", name=re.compile(f"^{name}")).click()
+
+
 def meeting_link(v, on: date) -> None:
+    case_tab(v, "Meetings")
     v.follow(v.page.get_by_role("table", name="Meetings").get_by_role("link", name=long_date(on)))
 
 
@@ -152,8 +159,8 @@ def contract_and_signatures(v) -> None:
 def add_figure(v, start: date, end: date) -> None:
     page = v.page
     v.follow(page.get_by_role("link", name="Record attendance"))
-    page.get_by_label("Period from", exact=True).fill(start.isoformat())
-    page.get_by_label("Period to", exact=True).fill(end.isoformat())
+    fill_date(page, "Period from", start)
+    fill_date(page, "Period to", end)
     page.get_by_label("Attendance (%)", exact=True).fill("88.5")
     page.get_by_label("Unauthorised sessions in the period", exact=True).fill("1")
     v.follow(page.get_by_role("button", name="Record"))
@@ -190,12 +197,12 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     expect(page.get_by_role("alert")).to_contain_text("Give at least 7 days' notice")
     expect(page.get_by_label("Location", exact=True)).to_have_value("Room 2")
     expect(page.get_by_label("Alternative offered", exact=True)).to_have_value("By telephone or online")
-    page.get_by_label("Date", exact=True).fill(first.isoformat())
+    fill_date(page, "Date", first)
     v.follow(page.locator("main form").get_by_role("button"))  # its label changes after a refusal
     expect(page.get_by_role("status")).to_contain_text("Meeting scheduled.")
 
     record(v, "Parents did not attend", present=[LEAD])
-    expect(page.locator(".notice-warning")).to_contain_text("No parent or carer attended")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("No parent or carer attended")
     v.follow(page.get_by_role("link", name="Back to the case"))
 
     schedule(v, second)
@@ -203,12 +210,12 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     chosen = page.get_by_label("About the meeting (invites)", exact=True).locator("option:checked")
     expect(chosen).to_have_text(f"Attendance contract meeting on {long_date(second)}")
     page.get_by_label("Letter", exact=True).select_option(label=SECOND_INVITE)
-    page.get_by_label("Date on the letter", exact=True).fill((second - timedelta(days=14)).isoformat())
+    fill_date(page, "Date on the letter", second - timedelta(days=14))
     v.follow(page.get_by_role("button", name="Write the draft"))
     body = page.get_by_label("Letter text (markdown)", exact=True)
     body.fill(body.input_value() + "\n\nWe can also meet by telephone if that is easier for you.\n")
     v.follow(page.get_by_role("button", name="Save the draft"))
-    expect(page.locator(".casework-letter")).to_contain_text("We can also meet by telephone")
+    expect(page.locator(".app-letter")).to_contain_text("We can also meet by telephone")
     issue_draft(v, "2")
 
     meeting_link(v, second)
@@ -229,18 +236,23 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
         choices=["Some improvement", "New plan with a review no more than 3 weeks later"])
     v.follow(page.get_by_role("link", name="Back to the case"))
     write_letter(v, "4. Attendance contract outcome letter")
-    expect(page.locator(".casework-letter")).to_contain_text("Dear Ms Funmi Adeyemi")
+    expect(page.locator(".app-letter")).to_contain_text("Dear Ms Funmi Adeyemi")
     issue_draft(v, "4")
 
+    v.screenshot("08-case")
+    case_tab(v, "Meetings")
     meetings = page.get_by_role("table", name="Meetings")
     expect(meetings.get_by_role("row")).to_have_count(4)
     expect(meetings).to_contain_text("Parents did not attend")
+    v.screenshot("08b-case-meetings")
+    case_tab(v, "Contracts")
     expect(page.get_by_role("table", name="Attendance contracts")).to_contain_text("Signed")
+    case_tab(v, "Letters")
     letters = page.get_by_role("table", name="Letters")
     expect(letters.get_by_text(re.compile("^Issued"))).to_have_count(2)
     expect(letters).to_contain_text(SECOND_INVITE)
+    case_tab(v, "Attendance")
     expect(page.get_by_role("table", name=re.compile("^Attendance figures"))).to_contain_text("+6.0 points")
-    v.screenshot("08-case")
 
 
 @pytest.fixture

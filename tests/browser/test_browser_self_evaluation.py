@@ -19,6 +19,7 @@ from playwright.sync_api import expect  # noqa: E402
 from checklist_app.auth.models import Role  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from checklist_app.self_evaluation import services  # noqa: E402
+from tests.browser.support import fill_date  # noqa: E402
 from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 from tests.self_evaluation_factories import finalise, make_evaluation, rate, this_term  # noqa: E402
 
@@ -113,7 +114,7 @@ def add_actions(v, evidence: dict[str, str], review: date) -> None:
     page.get_by_label("Action point").fill(evidence["action"])
     page.get_by_role("checkbox", name=re.compile(r"^2\. ")).check()
     page.get_by_label("Responsible person at the school").select_option(label="Sam Patel")
-    page.get_by_label("Timescale / review date").fill(review.isoformat())
+    fill_date(page, "Timescale / review date", review, exact=False)
     page.get_by_label("Comments").fill("Start with Year 8.")
     v.screenshot("04-action-form")
     v.follow(page.get_by_role("button", name="Add action"))
@@ -137,7 +138,7 @@ def add_actions(v, evidence: dict[str, str], review: date) -> None:
         "Mrs Ruth Ellis, chair of governors")
     expect(page.get_by_label("In progress", exact=True)).to_be_checked()
     expect(page.get_by_label("Comments")).to_have_value("Raised at the last board meeting.")
-    page.get_by_label("Timescale / review date").fill((review + timedelta(days=14)).isoformat())
+    fill_date(page, "Timescale / review date", review + timedelta(days=14), exact=False)
     v.follow(page.get_by_role("button", name="Add action"))
     expect(page.get_by_role("status")).to_contain_text("Action 2 added.")
 
@@ -161,7 +162,7 @@ def sign_off_and_finalise(v, term: str) -> None:
     v.follow(page.get_by_role("button", name="Sign off and finalise"))
     assert_error_summary(page, "Enter the date of next review to finalise.")
     expect(page.get_by_label("Comments")).to_have_value("Reviewed with the attendance lead.")
-    page.get_by_label("Date of next review").fill((date.today() + timedelta(days=90)).isoformat())
+    fill_date(page, "Date of next review", date.today() + timedelta(days=90), exact=False)
     v.follow(page.get_by_role("button", name="Sign off and finalise"))
     expect(page.get_by_role("status")).to_contain_text(f"Self-evaluation for {term} finalised.")
     expect(page.locator(".govuk-tag").first).to_have_text("Finalised")
