@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import uuid
 
 import pytest
@@ -51,7 +52,12 @@ def test_job_goes_through_redis_to_a_worker(clock, app, client, school, leader, 
     assert rq_job is not None and rq_job.retries_left == app.config["JOB_RETRIES"]
     db.session.rollback()
     monkeypatch.setattr(worker_module, "_app", app)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:  # the worker installs its own SIGINT/SIGTERM handlers in this (the test) process
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert (job.state, job.done, job.total, job.attempts) == (JobState.DONE, 2, 2, 1)
