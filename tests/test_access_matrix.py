@@ -15,6 +15,7 @@ from checklist_app.casework import letter_operations
 from checklist_app.casework.models import AttendanceFigure
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
+from checklist_app.register import operations as register_operations
 from tests.casework_factories import family_case, held_meeting, signed_contract
 from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
@@ -51,12 +52,14 @@ def _world(school) -> dict[str, int]:
                               period_end=date.today() - timedelta(days=7), attendance_percent=85.0,
                               unauthorised_sessions=1)
     db.session.add(figure)
+    typed = register_operations.type_week(school, lead, date.today(), case.pupil,
+                                          date.today() - timedelta(days=7), 10, 8, 1)
     db.session.commit()
     return {"job_id": job.id, "figure_id": figure.id,
             "evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
             "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
-            "pupil_id": case.pupil_id, "parent_id": mum.id, "user_id": lead.id,
+            "pupil_id": case.pupil_id, "typed_week_id": typed.id, "parent_id": mum.id, "user_id": lead.id,
             "membership_id": lead.memberships[0].id,
             "invitation_id": invitee.memberships[0].id}
 

@@ -12,4 +12,4 @@ from checklist_app.security import REGISTER_READERS as REGISTER_ROLES  # noqa: F
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
 
-from checklist_app.register import views_import, views_pages  # noqa: E402,F401  (routes on bp)
+from checklist_app.register import views_import, views_pages, views_typed  # noqa: E402,F401  (routes on bp)
