@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from checklist_app.auth.models import School, User
+from checklist_app.checklist_engine.pinning import local_rows
 from checklist_app.extensions import db
 from checklist_app.self_evaluation import services
 from checklist_app.self_evaluation.actions import freeze_plan
@@ -55,6 +56,7 @@ def finalise(evaluation: SelfEvaluation, today: date | None = None) -> SelfEvalu
     """Mark finalised directly (with the action plan frozen), as the service would."""
     evaluation.status = EvaluationStatus.FINALISED
     evaluation.frozen_actions = freeze_plan(evaluation, today or date.today())
+    evaluation.frozen_local_items = local_rows(evaluation.school_id, evaluation.snapshot.key)
     evaluation.sign_off = {"school_name": "Test", "person_completing": "Head", "role": "Head",
                            "date": date.today().isoformat()}
     db.session.commit()

@@ -191,3 +191,27 @@ def test_local_checkpoint_added_later_does_not_change_a_finalised_one(client, le
     client.post("/self-evaluation/local-checkpoints", data={"text": "Added after finalising."})
     page = client.get(f"/self-evaluation/{evaluation.id}").get_data(as_text=True)
     assert "Added after finalising." not in page and "25 of 25 checkpoints" in page
+
+
+def test_withdrawing_a_local_checkpoint_later_does_not_relabel_a_finalised_one(client, leader, school):
+    """A finalised self-evaluation keeps the local checkpoints as they stood when it was signed off."""
+    client.post("/self-evaluation/local-checkpoints", data={"text": "Breakfast club for every pupil."})
+    evaluation = make_evaluation(school)
+    rate(evaluation, {"local-1": "developing"})
+    from tests.self_evaluation_factories import finalise
+
+    finalise(evaluation)
+    listing = client.get("/self-evaluation/local-checkpoints").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', listing).group(1)
+    client.post("/self-evaluation/local-checkpoints/1/withdraw", data={"version": version})
+    client.post("/self-evaluation/local-checkpoints", data={"text": "Added after finalising."})
+    page = client.get(f"/self-evaluation/{evaluation.id}").get_data(as_text=True)
+    assert "26 of 26 checkpoints" in page and "Breakfast club for every pupil." in page
+    assert "Withdrawn" not in page and "Added after finalising." not in page
+    checkpoint = client.get(f"/self-evaluation/{evaluation.id}/checkpoints/local-1").get_data(as_text=True)
+    assert "has been withdrawn" not in checkpoint and "Withdrawn" not in checkpoint
+    from tests.reporting_factories import flat, pdf_text
+
+    pack = flat(pdf_text(client.get(f"/reports/self-evaluation/{evaluation.id}/board-pack.pdf").data))
+    assert "Breakfast club for every pupil." in pack and "Added after finalising." not in pack
+    assert "Withdrawn" not in pack

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -76,23 +77,37 @@ def drift(registry: Registry) -> list[Drift]:
     return found
 
 
-def local_items(school_id: int, key: str) -> dict[str, list[Item]]:
-    """A school's own checkpoints for a definition, by section id, marked as local."""
+def local_rows(school_id: int, key: str) -> list[dict[str, Any]]:
+    """A school's own checkpoints for a definition as plain values, oldest first.
+
+    A finalised record keeps this list as it stood (``frozen``), so withdrawing or adding a local
+    checkpoint later never relabels it."""
     rows = db.session.scalars(select(LocalCheckpoint).where(
         LocalCheckpoint.school_id == school_id, LocalCheckpoint.definition_key == key)
         .order_by(LocalCheckpoint.id))
+    return [{"section_id": row.section_id, "item_id": row.item_id, "number": row.number,
+             "text": row.text, "guidance": row.guidance, "withdrawn": row.withdrawn}
+            for row in rows]
+
+
+def local_items(rows: list[dict[str, Any]]) -> dict[str, list[Item]]:
+    """Local checkpoint values as items by section id, marked as local."""
     by_section: dict[str, list[Item]] = {}
     for row in rows:
-        item = Item(id=row.item_id, number=row.number, text=row.text, withdrawn=row.withdrawn,
-                    guidance=(GuidanceRef(label=row.guidance),) if row.guidance else (),
+        item = Item(id=row["item_id"], number=row["number"], text=row["text"],
+                    withdrawn=bool(row.get("withdrawn")),
+                    guidance=(GuidanceRef(label=row["guidance"]),) if row.get("guidance") else (),
                     response=Response(type=ResponseType.SELF_EVALUATION), local=True)
-        by_section.setdefault(row.section_id, []).append(item)
+        by_section.setdefault(row["section_id"], []).append(item)
     return by_section
 
 
-def with_local_items(definition: Definition, school_id: int) -> Definition:
-    """The definition with the school's local checkpoints after each section's official ones."""
-    extra = local_items(school_id, definition.key)
+def with_local_items(definition: Definition, school_id: int,
+                     frozen: list[dict[str, Any]] | None = None) -> Definition:
+    """The definition with the school's local checkpoints after each section's official ones.
+
+    ``frozen`` is the list a finalised record kept; without it the school's current ones are used."""
+    extra = local_items(frozen if frozen is not None else local_rows(school_id, definition.key))
     if not extra:
         return definition
     sections = []

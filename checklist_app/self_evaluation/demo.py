@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from checklist_app.auth.models import Role, School, User
 from checklist_app.auth.services import create_user, find_user
-from checklist_app.checklist_engine.pinning import pin
+from checklist_app.checklist_engine.pinning import local_rows, pin
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.actions import freeze_plan
 from checklist_app.self_evaluation.models import (
@@ -117,6 +117,7 @@ def _finalise(evaluation: SelfEvaluation, school: School, author: User, on: date
     evaluation.finalised_at = datetime(on.year, on.month, on.day, 16, 0, tzinfo=UTC)
     evaluation.finalised_by_id = author.id
     evaluation.frozen_actions = freeze_plan(evaluation, on)
+    evaluation.frozen_local_items = local_rows(evaluation.school_id, evaluation.snapshot.key)
     db.session.flush()
 
 

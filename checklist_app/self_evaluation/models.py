@@ -78,6 +78,7 @@ class SelfEvaluation(Audited, SchoolScoped, Versioned, db.Model):
     sign_off: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     carry_notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     frozen_actions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    frozen_local_items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     finalised_at: Mapped[datetime | None]

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from checklist_app import clock, errors
 from checklist_app.audit.services import labelled
 from checklist_app.auth.models import Role, School, User
-from checklist_app.checklist_engine.pinning import definition_of, pin, with_local_items
+from checklist_app.checklist_engine.pinning import definition_of, local_rows, pin, with_local_items
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.checklist_engine.schema import Definition, Item, RatingLevel
 from checklist_app.concurrency import Conflict, check_version
@@ -129,8 +129,11 @@ def revisions_of(evaluation: SelfEvaluation) -> list[SelfEvaluation]:
 # --- the definition and its checkpoints ---------------------------------------------------
 
 def definition_for(evaluation: SelfEvaluation) -> Definition:
-    """The pinned edition plus the school's local checkpoints (after the official ones, R4)."""
-    return with_local_items(definition_of(evaluation.snapshot), evaluation.school_id)
+    """The pinned edition plus the school's local checkpoints (after the official ones, R4).
+
+    A finalised self-evaluation shows its local checkpoints as they stood when it was finalised."""
+    frozen = evaluation.frozen_local_items if evaluation.is_finalised else None
+    return with_local_items(definition_of(evaluation.snapshot), evaluation.school_id, frozen)
 
 
 def answers_by_item(evaluation: SelfEvaluation) -> dict[str, CheckpointAnswer]:
@@ -292,6 +295,7 @@ def finalise(evaluation: SelfEvaluation, submitted_version: Any, values: dict[st
     evaluation.finalised_at = utcnow()
     evaluation.finalised_by_id = user.id if user else None
     evaluation.frozen_actions = freeze_plan(evaluation, today)
+    evaluation.frozen_local_items = local_rows(evaluation.school_id, evaluation.snapshot.key)
     try:
         with labelled(db.session, "finalise"):
             pass
