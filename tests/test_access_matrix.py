@@ -16,6 +16,7 @@ from checklist_app.casework.models import AttendanceFigure
 from checklist_app.checklist_engine.models import LocalCheckpoint
 from checklist_app.extensions import db
 from checklist_app.register import operations as register_operations
+from checklist_app.self_evaluation import board
 from tests.casework_factories import family_case, held_meeting, signed_contract
 from tests.factories import SchoolFactory, UserFactory, login
 from tests.self_evaluation_factories import FIRST, finalise, make_action, make_evaluation, rate
@@ -40,6 +41,8 @@ def _world(school) -> dict[str, int]:
                             section_id="checkpoints", item_id="local-1", number="L1",
                             text="Breakfast club attendance is tracked.")
     db.session.add(local)
+    comment = board.add_board_comment(evaluation, "Why is checkpoint 4 developing?",
+                                      UserFactory(school=school, role=Role.GOVERNOR))
     case, (mum,) = family_case(school, lead)
     meeting = held_meeting(case, [mum], date.today() - timedelta(days=3))
     contract = signed_contract(meeting, [mum])
@@ -56,7 +59,8 @@ def _world(school) -> dict[str, int]:
                                           date.today() - timedelta(days=7), 10, 8, 1)
     db.session.commit()
     return {"job_id": job.id, "figure_id": figure.id,
-            "evaluation_id": evaluation.id, "action_id": action.id, "checkpoint_id": local.id,
+            "evaluation_id": evaluation.id, "action_id": action.id, "comment_id": comment.id,
+            "checkpoint_id": local.id,
             "case_id": case.id, "meeting_id": meeting.id, "contract_id": contract.id,
             "agreement_id": contract.agreements[0].id, "letter_id": letter.id,
             "pupil_id": case.pupil_id, "typed_week_id": typed.id, "parent_id": mum.id, "user_id": lead.id,

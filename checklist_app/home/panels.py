@@ -1,7 +1,7 @@
 """What each role's home page shows, read in a fixed number of queries (never one per row).
 
 - Senior leader: this term's self-evaluation progress, overdue actions, next review date and the
-  governing board's latest comments.
+  governing board's comments awaiting a reply.
 - Attendance lead (and staff): overdue next steps on cases and draft letters waiting to be issued.
 - Governor: the latest finalised self-evaluation, its board pack and what changed since the term
   before.
@@ -22,11 +22,10 @@ from checklist_app.auth.models import School
 from checklist_app.casework.dashboard import open_case_rows
 from checklist_app.casework.models import Case, Letter, LetterStatus, Pupil
 from checklist_app.extensions import db
-from checklist_app.self_evaluation import insights, services
+from checklist_app.self_evaluation import board, insights, services
 from checklist_app.self_evaluation.models import (
     OPEN_STATUSES,
     Action,
-    BoardComment,
     CheckpointAnswer,
     EvaluationStatus,
     SelfEvaluation,
@@ -122,7 +121,7 @@ def overdue_actions(school_id: int, today: date) -> tuple[list[Action], int]:
 
 
 def leader_panel(school: School, today: date) -> dict[str, Any]:
-    """This term's progress, overdue actions, next review date and the board's latest comments."""
+    """This term's progress, overdue actions, next review date and board comments awaiting a reply."""
     term = Term.for_date(today)
     evaluation = services.current_for_term(school.id, term)
     progress = None
@@ -132,14 +131,10 @@ def leader_panel(school: School, today: date) -> dict[str, Any]:
                                      definition.rating_scale)
     actions, overdue_total = overdue_actions(school.id, today)
     row = school_rows([school], today)[0]
-    comments = db.session.execute(
-        select(BoardComment, SelfEvaluation.academic_year, SelfEvaluation.season)
-        .join(SelfEvaluation, SelfEvaluation.id == BoardComment.self_evaluation_id)
-        .where(BoardComment.school_id == school.id)
-        .order_by(BoardComment.created_at.desc(), BoardComment.id.desc()).limit(5)).all()
+    awaiting, awaiting_total = board.awaiting_reply(school.id, LIST_LIMIT)
     return {"term": term, "evaluation": evaluation, "progress": progress, "actions": actions,
-            "overdue_total": overdue_total, "row": row,
-            "comments": [(c, Term(year, Season(season)).label) for c, year, season in comments]}
+            "overdue_total": overdue_total, "row": row, "awaiting": awaiting,
+            "awaiting_total": awaiting_total}
 
 
 def casework_panel(school: School, today: date) -> dict[str, Any]:

@@ -109,7 +109,9 @@ def board_pack_report(evaluation: SelfEvaluation, today: date) -> dict[str, Any]
                           for level in scale],
         "not_rated": sum(1 for c in plan["checkpoints"] if not c["rating"]),
         "board_comments": [{"author": c.author_name, "when": c.created_at, "body": c.body,
-                            "revision": c.revision} for c in board.board_comments(evaluation)],
+                            "revision": c.revision, "reply": c.reply,
+                            "reply_author": c.reply_author_name, "reply_when": c.replied_at}
+                           for c in board.board_comments(evaluation)],
         "changes": [{"number": c["number"], "title": summary(c["text"], 70),
                      "rating_label": c["rating_label"],
                      "change": _change(c["rating"], before.get(c["id"]), order, labels,

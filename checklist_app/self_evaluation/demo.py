@@ -19,6 +19,7 @@ from checklist_app.self_evaluation.actions import freeze_plan
 from checklist_app.self_evaluation.models import (
     Action,
     ActionStatus,
+    BoardComment,
     CheckpointAnswer,
     EvaluationStatus,
     SelfEvaluation,
@@ -139,10 +140,27 @@ def _close(action: Action, status: ActionStatus, on: date, comments: str = "") -
     action.comments = comments or action.comments
 
 
+def _board_comments(school: School, spring: SelfEvaluation, summer: SelfEvaluation, governor: User,
+                    head: User) -> None:
+    """A governor's comment answered by the head, and one still awaiting a reply."""
+    db.session.add(BoardComment(
+        school_id=school.id, self_evaluation_id=spring.id, author_id=governor.id,
+        author_name=governor.name, created_at=datetime(2026, 4, 21, 18, 30, tzinfo=UTC),
+        body="The board would like to see **persistent absence by year group** each term.",
+        reply="Agreed: from the summer term the termly report has a table by year group "
+              "(action 4).", reply_author_id=head.id, reply_author_name=head.name,
+        replied_at=datetime(2026, 4, 24, 9, 15, tzinfo=UTC)))
+    db.session.add(BoardComment(
+        school_id=school.id, self_evaluation_id=summer.id, author_id=governor.id,
+        author_name=governor.name, created_at=datetime(2026, 9, 22, 18, 30, tzinfo=UTC),
+        body="What support is in place for pupils with anxiety-based school avoidance while the "
+             "pastoral team's training (action 7) is *still being booked*?"))
+
+
 def load_demo(school: School, report: Report) -> None:
     """Three terms of self-evaluations and the school's actions for the demo school, once."""
     head = _user(school, HEAD_EMAIL, "Jo Whitfield", Role.SENIOR_LEADER, report)
-    _user(school, GOVERNOR_EMAIL, "Priya Shah", Role.GOVERNOR, report)
+    governor = _user(school, GOVERNOR_EMAIL, "Priya Shah", Role.GOVERNOR, report)
     if db.session.scalar(select(func.count(SelfEvaluation.id)).where(
             SelfEvaluation.school_id == school.id)):
         report("Demo self-evaluations already present.")
@@ -185,6 +203,7 @@ def load_demo(school: School, report: Report) -> None:
     a7.status = ActionStatus.IN_PROGRESS
     db.session.flush()
     _finalise(summer, school, head, date(2026, 7, 15), date(2026, 12, 11))
+    _board_comments(school, spring, summer, governor, head)
 
     autumn = _evaluation(school, Term("2026/27", Season.AUTUMN), snapshot, autumn_levels,
                          AUTUMN_RATED, head)

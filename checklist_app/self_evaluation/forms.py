@@ -152,6 +152,14 @@ class BoardCommentForm(FlaskForm):
         InputRequired("Write the comment."), Length(max=5000)])
 
 
+class BoardReplyForm(FlaskForm):
+    """A senior leader's reply to one board comment (one form per comment, prefixed by its id)."""
+
+    version = HiddenField()
+    body = TextAreaField("Reply to this comment", validators=[
+        InputRequired("Write the reply."), Length(max=5000)])
+
+
 class LocalCheckpointForm(FlaskForm):
     """A checkpoint the school adds to its own self-evaluation."""
 

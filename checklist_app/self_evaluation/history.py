@@ -140,6 +140,10 @@ class _Reader:
         if event.record_type == "Action":
             return self.action(event)
         if event.record_type == "BoardComment":
+            reply = _pairs(event.changes, "reply")[1]
+            if reply:
+                return Entry(event.at, event.user_name, "Replied to a governing board comment",
+                             changes=[("Reply", "—", _text(reply))])
             body = _pairs(event.changes, "body")[1]
             return Entry(event.at, event.user_name, "Added a governing board comment",
                          changes=[("Comment", "—", _text(body))])

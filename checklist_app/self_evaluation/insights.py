@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from checklist_app.auth.models import Role, School, User
-from checklist_app.checklist_engine.pinning import definition_of, local_items
+from checklist_app.checklist_engine.pinning import definition_of, local_items, local_rows
 from checklist_app.checklist_engine.schema import Definition, RatingLevel
 from checklist_app.extensions import db
 from checklist_app.formatting import summary
@@ -94,7 +94,7 @@ def comparison(school_id: int, finalised_only: bool = False) -> Comparison:
     for evaluation in reversed(terms):
         for item in definitions[evaluation.snapshot_id].items(include_withdrawn=True):
             rows.setdefault(item.id, ComparisonRow(item.id, item.number, _short(item.text), False))
-    for items in local_items(school_id, DEFINITION_KEY).values():
+    for items in local_items(local_rows(school_id, DEFINITION_KEY)).values():
         for item in items:
             rows.setdefault(item.id, ComparisonRow(item.id, item.number, _short(item.text), True))
     for row in rows.values():

@@ -174,7 +174,8 @@ class Action(Audited, SchoolScoped, Versioned, db.Model):
 
 
 class BoardComment(Audited, SchoolScoped, Versioned, db.Model):
-    """A governing board member's dated comment on a finalised self-evaluation (never edited)."""
+    """A governing board member's dated comment on a finalised self-evaluation (never edited), and
+    the school's reply to it."""
 
     __tablename__ = "self_evaluation_board_comment"
 
@@ -184,6 +185,16 @@ class BoardComment(Audited, SchoolScoped, Versioned, db.Model):
     author_name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The school's one reply (by a senior leader), dated and never changed afterwards.
+    reply: Mapped[str] = mapped_column(Text, default="")
+    reply_author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reply_author_name: Mapped[str] = mapped_column(String(200), default="")
+    replied_at: Mapped[datetime | None]
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """The school has not yet replied."""
+        return self.replied_at is None
 
     def audit_subject(self) -> tuple[str, int]:
         """Shown in its self-evaluation's history."""

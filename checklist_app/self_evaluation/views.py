@@ -13,12 +13,13 @@ from checklist_app import clock
 from checklist_app.auth.models import Role
 from checklist_app.checklist_engine.forms import answers_from_form, choice_list, form_data_from_answers
 from checklist_app.concurrency import Conflict
-from checklist_app.editing import run
+from checklist_app.editing import round_trip, run
 from checklist_app.security import LEADERS, READERS, allow, can, current_role, current_school
 from checklist_app.self_evaluation import board, carry, insights, services
 from checklist_app.self_evaluation.blueprint import bp
 from checklist_app.self_evaluation.forms import (
     BoardCommentForm,
+    BoardReplyForm,
     ReopenForm,
     StartForm,
     checkpoint_form_class,
@@ -85,15 +86,29 @@ def next_term():
     return redirect(url_for(".overview", evaluation_id=evaluation.id))
 
 
-def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 200):
+def _reply_forms(comments, submitted: tuple[int, BoardReplyForm] | None) -> dict[int, BoardReplyForm]:
+    """A reply form for each comment still awaiting a reply (senior leaders only); the one just
+    submitted keeps what was typed."""
+    if not can(LEADERS):
+        return {}
+    kept = dict([submitted]) if submitted else {}
+    return {c.id: kept.get(c.id) or BoardReplyForm(prefix=f"reply-{c.id}", formdata=None,
+                                                   version=c.version)
+            for c in comments if c.awaiting_reply}
+
+
+def _overview_page(evaluation: SelfEvaluation, comment_form=None, status: int = 200,
+                   reply_form=None, problem: str | None = None):
     definition = services.definition_for(evaluation)
     checkpoints = services.checkpoints_of(evaluation, definition)
     if comment_form is None and current_role() is Role.GOVERNOR and evaluation.is_finalised:
         comment_form = BoardCommentForm()
+    comments = board.board_comments(evaluation)
     return render_template(
         "self_evaluation/overview.html", evaluation=evaluation, definition=definition,
         checkpoints=checkpoints, progress=insights.progress(checkpoints, definition.rating_scale),
-        revisions=services.revisions_of(evaluation), comments=board.board_comments(evaluation),
+        revisions=services.revisions_of(evaluation), comments=comments,
+        reply_forms=_reply_forms(comments, reply_form), problem=problem,
         sign_off=services.sign_off_dates(evaluation), comment_form=comment_form,
         editable=can(LEADERS) and not evaluation.is_finalised and evaluation.is_current), status
 
@@ -261,3 +276,23 @@ def add_board_comment(evaluation_id: int):
         flash("Your comment has been added for the governing board.", "success")
     return redirect(url_for(".overview", evaluation_id=evaluation.id) + "#board-comments")
 
+
+
+@bp.post("/<int:evaluation_id>/board-comments/<int:comment_id>/reply")
+@allow(LEADERS)
+def reply_to_board_comment(evaluation_id: int, comment_id: int):
+    """A senior leader's dated reply to a governing board comment."""
+    evaluation = evaluation_for(evaluation_id)
+    comment = board.comment_on(evaluation, comment_id)
+    form = BoardReplyForm(prefix=f"reply-{comment.id}")
+    back = url_for(".overview", evaluation_id=evaluation.id) + f"#comment-{comment.id}"
+
+    def render(status: int, problem: str | None = None, **_: object):
+        return _overview_page(evaluation, None, status, (comment.id, form), problem)
+
+    if not comment.awaiting_reply:
+        return render(409, problem=str(board.already_replied(comment)))
+    return round_trip(form, lambda: board.reply_to_comment(
+        comment, form.body.data, current_user, form.version.data, clock.now()),
+        render=render, done="Your reply has been added for the governing board.", to=back,
+        record=comment)
