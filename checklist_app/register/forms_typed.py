@@ -3,7 +3,7 @@ a reason. Built per request; the per-row forms carry a prefix so each row's fiel
 
 from __future__ import annotations
 
-from wtforms import IntegerField, TextAreaField
+from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from checklist_app.input_safety import DateField
@@ -35,6 +35,7 @@ class TypedWeekForm(CountsForm):
 class CorrectWeekForm(CountsForm):
     """Corrected counts for a typed week, with the reason."""
 
+    version = HiddenField()
     reason = TextAreaField("Why are the figures being corrected?", validators=[
         DataRequired("Say why the figures are being corrected."), Length(max=1000)])
 
@@ -42,5 +43,6 @@ class CorrectWeekForm(CountsForm):
 class WithdrawWeekForm(FlaskForm):
     """Withdrawing a typed week, with the reason."""
 
+    version = HiddenField()
     reason = TextAreaField("Why are the figures being withdrawn?", validators=[
         DataRequired("Say why the figures are being withdrawn."), Length(max=1000)])

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
 from checklist_app.auth.models import School, User
 from checklist_app.casework.models import Pupil
-from checklist_app.errors import Refused
+from checklist_app.concurrency import check_version
+from checklist_app.errors import Locked, Refused
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 from checklist_app.register import calc
 from checklist_app.register.models import (
     ColumnMapping,
@@ -223,13 +226,25 @@ def type_week(school: School, user: User | None, today: date, pupil: Pupil, week
     return record
 
 
-def correct_week(school: School, user: User | None, today: date, record: TypedWeek, possible: int,
-                 attended: int, unauthorised: int, reason: str) -> None:
-    """Correct a typed week; the reason and the old figures stay in the audit trail."""
-    from checklist_app.audit.services import labelled
-
+def _changeable(school: School, record: TypedWeek, submitted_version: Any) -> None:
+    """Refuse another school's record, a withdrawn week, or a form shown before someone else saved."""
     if record.school_id != school.id:
         raise RegisterError("That record belongs to another school.")
+    if record.withdrawn:
+        raise Locked(f"The week beginning {long_date(record.week_start)} has been withdrawn, so it "
+                     "no longer counts and cannot be changed. Add the week again if it should count.")
+    if submitted_version is not None:
+        check_version(record, submitted_version)
+
+
+def correct_week(school: School, user: User | None, today: date, record: TypedWeek, possible: int,
+                 attended: int, unauthorised: int, reason: str, submitted_version: Any = None) -> None:
+    """Correct a typed week; the reason and the old figures stay in the audit trail.
+
+    ``submitted_version`` is the version the form was shown (a view always passes it)."""
+    from checklist_app.audit.services import labelled
+
+    _changeable(school, record, submitted_version)
     if not reason.strip():
         raise RegisterError("Say why the figures are being corrected.")
     _check_counts(possible, attended, unauthorised)
@@ -239,12 +254,11 @@ def correct_week(school: School, user: User | None, today: date, record: TypedWe
 
 
 def withdraw_week(school: School, user: User | None, today: date, record: TypedWeek,
-                  reason: str) -> None:
+                  reason: str, submitted_version: Any = None) -> None:
     """Withdraw a typed week (it stops counting) with a reason, kept in the audit trail."""
     from checklist_app.audit.services import labelled
 
-    if record.school_id != school.id:
-        raise RegisterError("That record belongs to another school.")
+    _changeable(school, record, submitted_version)
     if not reason.strip():
         raise RegisterError("Say why the figures are being withdrawn.")
     with labelled(db.session, "withdraw", reason.strip()):

@@ -30,8 +30,9 @@ def _row_forms(weeks: list[TypedWeek], posted: tuple[int, str, object] | None = 
     for week in weeks:
         correct = CorrectWeekForm(formdata=None, prefix=f"correct-{week.id}", data={
             "possible": week.possible_sessions, "attended": week.attended_sessions,
-            "unauthorised": week.unauthorised_sessions})
-        withdraw = WithdrawWeekForm(formdata=None, prefix=f"withdraw-{week.id}")
+            "unauthorised": week.unauthorised_sessions, "version": week.version})
+        withdraw = WithdrawWeekForm(formdata=None, prefix=f"withdraw-{week.id}",
+                                    data={"version": week.version})
         forms[week.id] = {"correct": correct, "withdraw": withdraw}
     if posted is not None:
         week_id, kind, form = posted
@@ -84,7 +85,7 @@ def correct_typed_week(pupil_id: int, typed_week_id: int):
     render = _render(pupil, TypedWeekForm(formdata=None), (record.id, "correct", form))
     return round_trip(form, lambda: operations.correct_week(
         current_school(), current_user, today(), record, form.possible.data, form.attended.data,
-        form.unauthorised.data, form.reason.data),
+        form.unauthorised.data, form.reason.data, form.version.data),
         render=render, done="Week corrected.", to=_back(pupil), record=record)
 
 
@@ -96,5 +97,5 @@ def withdraw_typed_week(pupil_id: int, typed_week_id: int):
     form = WithdrawWeekForm(prefix=f"withdraw-{record.id}")
     render = _render(pupil, TypedWeekForm(formdata=None), (record.id, "withdraw", form))
     return round_trip(form, lambda: operations.withdraw_week(
-        current_school(), current_user, today(), record, form.reason.data),
+        current_school(), current_user, today(), record, form.reason.data, form.version.data),
         render=render, done="Week withdrawn.", to=_back(pupil), record=record)
