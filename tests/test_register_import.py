@@ -132,3 +132,29 @@ def test_cli_import_dry_run_problems_and_at_risk(app, school, tmp_path):
                                "worst_10_week_unauthorised,penalty_threshold")
     assert len(lines) == 2 and lines[1].startswith(upn)
     assert ",0.0,yes,yes,10,yes," in lines[1]
+
+
+def test_cli_recompute_restores_weekly_figures_from_the_marks(app, school, tmp_path):
+    """After a change to the codes file the weekly figures are recomputed from the marks kept."""
+    from checklist_app.register.models import RegisterWeek
+
+    runner = app.test_cli_runner()
+    rows = load_roll(school, tmp_path, count=2)
+    upn = rows[0]["UPN"]
+    days = generator.school_days(date(2026, 1, 5), date(2026, 1, 9))
+    import_text(school, "UPN,Date,Session,Mark\n" + "".join(
+        f"{upn},{d.strftime('%d/%m/%Y')},{s},{'O' if d.day == 5 else '/'}\n"
+        for d in days for s in ("AM", "PM")))
+    week = db.session.scalar(db.select(RegisterWeek))
+    assert (week.possible, week.attended, week.unauthorised) == (10, 8, 2)
+    week.attended, week.unauthorised = 10, 0  # figures summed under an earlier codes file
+    db.session.commit()
+    assert runner.invoke(args=["register", "recompute"]).exit_code == 2
+    result = runner.invoke(args=["register", "recompute", school.urn])
+    assert result.exit_code == 0, result.output
+    assert f"{school.name}: 1 pupil-weeks recomputed, 1 changed." in result.output
+    db.session.expire_all()
+    week = db.session.scalar(db.select(RegisterWeek))
+    assert (week.possible, week.attended, week.unauthorised) == (10, 8, 2)
+    again = runner.invoke(args=["register", "recompute", "--all"])
+    assert "1 pupil-weeks recomputed, 0 changed." in again.output

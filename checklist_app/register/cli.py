@@ -1,4 +1,5 @@
-"""``checklist-app register``: import a roll or marks file, and list the pupils at risk as CSV.
+"""``checklist-app register``: import a roll or marks file, recompute the weekly figures, and list
+the pupils at risk as CSV.
 
 Each command is one transaction: it commits once at the end, or not at all.
 """
@@ -17,7 +18,7 @@ from checklist_app.auth.models import School
 from checklist_app.clock import today
 from checklist_app.editing import commit
 from checklist_app.extensions import db
-from checklist_app.register import importing
+from checklist_app.register import importing, operations
 from checklist_app.register.atrisk import at_risk
 from checklist_app.register.parsing import ALL_FIELDS, FileProblem
 
@@ -84,6 +85,22 @@ def import_command(urn: str, file: Path, dry_run: bool, mappings: tuple[str, ...
     commit()
     click.echo(f"Imported {file.name}: {run.pupils_created} pupils created, {run.pupils_updated} "
                f"updated, {run.marks_written} marks written.")
+
+
+@register_group.command("recompute")
+@click.argument("urn", required=False)
+@click.option("--all", "every", is_flag=True, help="Every school.")
+@with_appcontext
+def recompute_command(urn: str | None, every: bool) -> None:
+    """Recompute the weekly figures from the marks (after a change to the attendance codes file)."""
+    if bool(urn) == every:
+        raise click.UsageError("Give one school's URN, or --all.")
+    schools = (list(db.session.scalars(db.select(School).order_by(School.name))) if every
+               else [_school(urn)])
+    for school in schools:
+        weeks, changed = operations.recompute_summaries(school)
+        click.echo(f"{school.name}: {weeks} pupil-weeks recomputed, {changed} changed.")
+    commit()
 
 
 @register_group.command("at-risk")

@@ -176,6 +176,30 @@ def refresh_weeks(school_id: int, pupil_ids: list[int], first_week: date, last_w
             ["pupil_id", "week_start", "school_id", "possible", "attended", "unauthorised"], summary))
 
 
+def recompute_summaries(school: School) -> tuple[int, int]:
+    """Recompute every weekly summary of the school from its marks, as after a change to the
+    attendance codes file. Returns (weeks recomputed, weeks whose figures changed)."""
+    columns = (RegisterWeek.pupil_id, RegisterWeek.week_start, RegisterWeek.possible,
+               RegisterWeek.attended, RegisterWeek.unauthorised)
+
+    def weeks() -> dict[tuple[int, date], tuple[int, int, int]]:
+        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in db.session.execute(
+            select(*columns).where(RegisterWeek.school_id == school.id))}
+
+    before = weeks()
+    first, last = db.session.execute(select(func.min(SessionMark.week_start),
+                                            func.max(SessionMark.week_start))
+                                     .where(SessionMark.school_id == school.id)).one()
+    pupil_ids = list(db.session.scalars(select(SessionMark.pupil_id).where(
+        SessionMark.school_id == school.id).distinct()))
+    if first is not None:
+        refresh_weeks(school.id, pupil_ids, first, last)
+    db.session.flush()
+    after = weeks()
+    changed = sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    return len(after), changed
+
+
 def remember_mapping(school: School, user: User | None, today: date, kind: str,
                      mapping: dict[str, str]) -> None:
     """Keep the school's column mapping for this kind of file for next time."""
