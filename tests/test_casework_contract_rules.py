@@ -233,7 +233,7 @@ def test_r10_closing_a_case_with_a_contract_in_force(school, lead):
     case, (mum,) = family_case(school, lead)
     contract = signed_contract(held_meeting(case, [mum]), [mum])
     with pytest.raises(operations.CaseworkError, match="choose the issued letter to"):
-        operations.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, None)
+        operations.close_case(case, ClosureReason.CHANGED_SCHOOL, "Moved to Leeds", ON, [])
     improved_figure(case)
     wrong = issue(case, "attendance-improved", mum, on=ON)
     with pytest.raises(operations.CaseworkError, match="does not tell the parents"):

@@ -201,7 +201,7 @@ def _improved_and_closed(school: School, lead: User | None, today: date) -> None
     _letter(case, "attendance-improved", dad, None, closed, lead)
     improved = next(x for x in case.letters if x.step is LetterStep.IMPROVED)
     operations.close_case(case, ClosureReason.ATTENDANCE_IMPROVED, "Attendance has risen from 80% to "
-                        "93.5%; the support continues without a contract.", closed, improved.id)
+                        "93.5%; the support continues without a contract.", closed, [improved.id])
 
 
 def _notice_to_improve(school: School, lead: User | None, today: date) -> None:

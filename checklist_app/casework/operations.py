@@ -147,7 +147,7 @@ def save_checklist(case: Case, answers: dict[str, Any], version: Any) -> None:
 
 
 def close_case(case: Case, reason: ClosureReason, rationale: str, closed_on: date,
-               letter_ids: int | list[int] | None) -> None:
+               letter_ids: list[int]) -> None:
     """Close a case with a reason; each contract in force ends with it, in writing, with the
     letter to its own parent(s) (R10): separated parents each get their own letter."""
     refuse_closed(case)
@@ -155,8 +155,7 @@ def close_case(case: Case, reason: ClosureReason, rationale: str, closed_on: dat
         raise CaseworkError("Give the reason in words: it is put to the parents in writing.")
     if closed_on < case.opened_on:
         raise CaseworkError(f"A case cannot close before it opened ({long_date(case.opened_on)}).")
-    ids = [letter_ids] if isinstance(letter_ids, int) else list(letter_ids or [])
-    chosen = [x for x in case.letters if x.id in ids]
+    chosen = [x for x in case.letters if x.id in set(letter_ids)]
     active = [c for c in case.contracts if c.status is ContractStatus.SIGNED]
     endings = [(contract, closing_letter(contract, reason, chosen)) for contract in active]
     with labelled(db.session, "close", f"{reason.label}: {rationale.strip()}"):
