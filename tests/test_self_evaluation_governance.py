@@ -275,6 +275,25 @@ def test_demo_is_complete_and_idempotent(app, school):
         db.select(Action)))
 
 
+def test_demo_text_has_no_rule_codes(app, school):
+    """Demo evidence, actions and comments are what a school would write: no rule codes (R1-R35)."""
+    import re
+
+    from checklist_app.self_evaluation.demo import load_demo
+    from checklist_app.self_evaluation.models import BoardComment, CheckpointAnswer
+
+    load_demo(school, lambda _: None)
+    db.session.commit()
+    texts = [v for a in db.session.scalars(db.select(CheckpointAnswer)) for v in a.answers.values()]
+    texts += [t for a in db.session.scalars(db.select(Action)) for t in (a.action_point, a.comments)]
+    texts += [t for c in db.session.scalars(db.select(BoardComment)) for t in (c.body, c.reply)]
+    texts += [str(v) for e in db.session.scalars(db.select(SelfEvaluation))
+              for v in [*(e.sign_off or {}).values(), e.reopen_reason]]
+    assert len(texts) > 100
+    coded = [t for t in texts if t and re.search(r"\bR\d{1,2}\b", t)]
+    assert not coded, coded
+
+
 def test_action_plan_context_is_plain_values(app, school):
     evaluation = make_evaluation(school, "2026-27-autumn")
     rate(evaluation, {FIRST: "embedded"})

@@ -59,7 +59,8 @@ def test_history_reads_in_the_schools_words(app, client):
         newer = client.get(revision_url + "/history").get_data(as_text=True)
     assert "22 November 2026 at 14:05" in page
     assert "Changed checkpoint 1 (Our school leadership team" in page
-    assert re.search(r"Read in June\.</td><td class=\"diff-new\">Read again in November\.", page)
+    assert re.search(r"<p>Read in June\.</p></td><td class=\"diff-new\"><p>Read again in November\.</p>",
+                     page)
     assert re.search(r"Developing</td><td class=\"diff-new\">Established", page)
     assert "Finalised and signed off the self-evaluation" in page
     assert "Person completing" in page and "21 November 2026" in page
@@ -98,3 +99,50 @@ def test_governors_cannot_see_the_history_of_a_draft(app, client):
     db.session.commit()
     login(client, governor)
     assert client.get(f"/self-evaluation/{evaluation.id}/history").status_code == 404
+
+
+def test_history_and_reopen_reasons_show_typed_markdown_formatted(app, client):
+    school = SchoolFactory()
+    head = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Jo Whitfield")
+    governor = UserFactory(school=school, role=Role.GOVERNOR, name="Priya Shah")
+    evaluation = make_evaluation(school)
+    rate(evaluation, {FIRST: None})
+    db.session.commit()
+    login(client, head)
+    client.post(f"/self-evaluation/{evaluation.id}/checkpoints/{FIRST}", data={
+        RATING: "developing", WHERE_NOW: "**Policy** read by SLT.", "version": "0"})
+    response = client.post(f"/self-evaluation/{evaluation.id}/actions/new", data={
+        "version": "0", "action_point": "**Call** every family", "checkpoint_ids": [FIRST],
+        "owner_user_id": "0", "owner_name": "Sam Lee", "review_date": "2027-01-29",
+        "status": "not_started", "comments": "Use the *new* script"})
+    assert response.status_code == 302
+    response = client.post(f"/self-evaluation/{evaluation.id}/sign-off", data={
+        "school_name": "Oak", "person_completing": "Jo Whitfield", "role": "Head",
+        "date": "2026-11-21", "next_review_date": "2027-03-26", "comments": "Agreed at **SLT**.",
+        "version": str(evaluation.version), "intent": "finalise"})
+    assert response.status_code == 302
+    client.post("/logout")
+    login(client, governor)
+    client.post(f"/self-evaluation/{evaluation.id}/board-comments",
+                data={"body": "Why is checkpoint 1 **developing**?"})
+    client.post("/logout")
+    login(client, head)
+    response = client.post(f"/self-evaluation/{evaluation.id}/reopen",
+                           data={"reason": "Governors asked for the **June** data."})
+    revision_url = response.headers["Location"]
+
+    page = client.get(f"/self-evaluation/{evaluation.id}/history").get_data(as_text=True)
+    assert "**" not in page and "*new*" not in page
+    for html in ("<strong>Policy</strong> read by SLT.", "<strong>Call</strong> every family",
+                 "Use the <em>new</em> script", "Agreed at <strong>SLT</strong>.",
+                 "Why is checkpoint 1 <strong>developing</strong>?",
+                 "Governors asked for the <strong>June</strong> data."):
+        assert html in page, html
+    # Plain values stay plain: dates, names, ratings and "—" for nothing.
+    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">21 November 2026</td>', page)
+    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">Sam Lee</td>', page)
+    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">Developing</td>', page)
+    assert not RAW.search(page), RAW.search(page)
+    overview = client.get(revision_url).get_data(as_text=True)
+    assert "**" not in overview
+    assert overview.count("Governors asked for the <strong>June</strong> data.") == 2  # top, revisions

@@ -7,6 +7,7 @@ silently. Open actions need no copying: they belong to the school (see actions.p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -67,16 +68,30 @@ def _edition_changes(old: Definition, new: Definition, answers: dict[str, Any]) 
     }
 
 
-def earlier_wording(evaluation: SelfEvaluation, item_id: str) -> tuple[str, Item] | None:
-    """For a checkpoint whose wording changed in the new edition: the edition carried from and the
-    checkpoint as it was worded there (None for any other checkpoint)."""
+@dataclass(frozen=True)
+class Earlier:
+    """What a checkpoint of the new edition is compared with: ``item`` as worded in edition
+    ``version`` (last term's), either this checkpoint's old wording or, when ``replaces`` is true,
+    the withdrawn checkpoint it replaces."""
+
+    version: str
+    item: Item
+    replaces: bool = False
+
+
+def earlier_wording(evaluation: SelfEvaluation, item_id: str) -> Earlier | None:
+    """For a checkpoint whose wording changed in the new edition, or that replaces a withdrawn
+    one: the checkpoint to show beside it, from the edition carried from (None for any other)."""
     notes = evaluation.carry_notes or {}
-    if item_id not in {c["id"] for c in notes.get("changed", [])} or not notes.get("from_id"):
+    replaced = next((w["id"] for w in notes.get("withdrawn", []) if w.get("replaced_by") == item_id),
+                    None)
+    changed = item_id in {c["id"] for c in notes.get("changed", [])}
+    if not (replaced or changed) or not notes.get("from_id"):
         return None
     earlier = db.session.scalar(select(SelfEvaluation).where(
         SelfEvaluation.id == notes["from_id"], SelfEvaluation.school_id == evaluation.school_id))
-    old = definition_of(earlier.snapshot).item(item_id) if earlier else None
-    return (earlier.snapshot.version, old) if earlier and old else None
+    old = definition_of(earlier.snapshot).item(replaced or item_id) if earlier else None
+    return Earlier(earlier.snapshot.version, old, bool(replaced)) if earlier and old else None
 
 
 def start_next_term(school: School, user: User | None) -> SelfEvaluation:

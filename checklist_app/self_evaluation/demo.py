@@ -42,7 +42,7 @@ EVIDENCE = {
     7: ("Pupils with attendance below 50% are listed weekly; three pupils are severely absent this "
         "term, each with a named lead professional.",
         "Agree a support plan with each family and the link officer; record every contact.",
-        "Fortnightly attendance for the group, compared with the start of the plan (R21)."),
+        "Fortnightly attendance for the group, compared with the start of the plan."),
     8: ("The attendance policy was rewritten in March and is on the website. Names of the senior "
         "attendance champion and the attendance officer are in it.",
         "Share a one-page summary with parents and carers at the start of each year.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -24,19 +24,30 @@ from checklist_app.self_evaluation.services import definition_for
 ACTION_FIELDS = {"action_point": "Action point", "owner_name": "Responsible person(s)",
                  "review_date": "Review date", "status": "Status", "comments": "Comments",
                  "completed_on": "Completed on", "checkpoint_ids": "Checkpoints"}
+TYPED_ACTION_FIELDS = {"action_point", "comments"}
 STEPS = {"finalise": "Finalised and signed off the self-evaluation",
          "reopen": "Reopened the self-evaluation"}
 
 
+class Change(NamedTuple):
+    """One changed part, old beside new. ``typed`` marks text the school typed (evidence, action
+    points, comments), which the page shows as formatted markdown; other values are plain words."""
+
+    label: str
+    old: str
+    new: str
+    typed: bool = False
+
+
 @dataclass
 class Entry:
-    """One readable line of the history."""
+    """One readable line of the history (``reason`` is typed text, like a reopen reason)."""
 
     at: datetime
     who: str
     what: str
     reason: str = ""
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -59,11 +70,11 @@ def _pairs(changes: dict[str, list[Any]], key: str) -> tuple[Any, Any]:
 
 
 def _dict_rows(changes: dict[str, list[Any]], key: str, labels: dict[str, str],
-               shown: Any = _text) -> list[tuple[str, str, str]]:
+               typed: set[str]) -> list[Change]:
     old, new = _pairs(changes, key)
     old, new = old or {}, new or {}
-    return [(label, shown(old.get(k)), shown(new.get(k))) for k, label in labels.items()
-            if (old.get(k) or "") != (new.get(k) or "")]
+    return [Change(label, _text(old.get(k)), _text(new.get(k)), k in typed)
+            for k, label in labels.items() if (old.get(k) or "") != (new.get(k) or "")]
 
 
 class _Reader:
@@ -78,6 +89,7 @@ class _Reader:
         self.ratings = {level.value: level.label for level in definition.rating_scale}
         self.prompts = {p.id: p.label for p in definition.evidence_prompts}
         self.sign_off = {f.id: f.label for f in definition.sign_off}
+        self.typed_sign_off = {f.id for f in definition.sign_off if f.type == "long_text"}
 
     def checkpoint_name(self, item_id: str | None) -> str:
         item = self.definition.item(item_id) if item_id else None
@@ -93,12 +105,12 @@ class _Reader:
         entry = Entry(event.at, event.user_name, what, event.reason)
         old, new = _pairs(event.changes, "rating")
         if "rating" in event.changes:
-            entry.changes.append(("Rating", self.ratings.get(old, _text(old)),
-                                  self.ratings.get(new, _text(new))))
-        entry.changes += _dict_rows(event.changes, "answers", self.prompts)
+            entry.changes.append(Change("Rating", self.ratings.get(old, _text(old)),
+                                        self.ratings.get(new, _text(new))))
+        entry.changes += _dict_rows(event.changes, "answers", self.prompts, set(self.prompts))
         old, new = _pairs(event.changes, "reviewed_this_term")
         if "reviewed_this_term" in event.changes and event.action != "create":
-            entry.changes.append(("Reviewed this term", _text(old), _text(new)))
+            entry.changes.append(Change("Reviewed this term", _text(old), _text(new)))
         return entry
 
     def evaluation_event(self, event: AuditEvent) -> Entry:
@@ -111,7 +123,7 @@ class _Reader:
         if int(event.record_id) != self.evaluation.id and event.action == "reopen":
             what = "Reopened the earlier revision"
         entry = Entry(event.at, event.user_name, what, event.reason)
-        entry.changes += _dict_rows(event.changes, "sign_off", self.sign_off)
+        entry.changes += _dict_rows(event.changes, "sign_off", self.sign_off, self.typed_sign_off)
         return entry
 
     def action(self, event: AuditEvent) -> Entry:
@@ -126,7 +138,8 @@ class _Reader:
                 old, new = (ActionStatus(v).label if v else v for v in (old, new))
             if key == "checkpoint_ids":
                 old, new = (", ".join(self._numbers(v or [])) for v in (old, new))
-            entry.changes.append((label_text, _text(old), _text(new)))
+            entry.changes.append(Change(label_text, _text(old), _text(new),
+                                        key in TYPED_ACTION_FIELDS))
         return entry
 
     def _numbers(self, ids: list[str]) -> list[str]:
@@ -143,10 +156,10 @@ class _Reader:
             reply = _pairs(event.changes, "reply")[1]
             if reply:
                 return Entry(event.at, event.user_name, "Replied to a governing board comment",
-                             changes=[("Reply", "—", _text(reply))])
+                             changes=[Change("Reply", "—", _text(reply), True)])
             body = _pairs(event.changes, "body")[1]
             return Entry(event.at, event.user_name, "Added a governing board comment",
-                         changes=[("Comment", "—", _text(body))])
+                         changes=[Change("Comment", "—", _text(body), True)])
         return None
 
 

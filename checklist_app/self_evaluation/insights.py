@@ -31,21 +31,30 @@ from checklist_app.self_evaluation.terms import Term
 
 @dataclass
 class Progress:
-    """How far a self-evaluation has got."""
+    """How far a self-evaluation has got.
+
+    ``attention`` lists the checkpoints still to do, in order: each is either in ``unrated`` or in
+    ``to_review`` (rated, but carried forward from last term and not yet confirmed "reviewed this
+    term", or carried onto a checkpoint whose wording changed)."""
 
     total: int
     rated: int
     by_rating: list[tuple[RatingLevel, int]]
     attention: list[Checkpoint]
+    unrated: list[Checkpoint] = field(default_factory=list)
+    to_review: list[Checkpoint] = field(default_factory=list)
 
 
 def progress(checkpoints: list[Checkpoint], scale: tuple[RatingLevel, ...]) -> Progress:
     """Rated / total, the count at each rating, and the checkpoints still needing attention."""
     live = [c for c in checkpoints if not c.item.withdrawn]
     counts = Counter(c.rating.value for c in live if c.rating)
+    attention = [c for c in live if c.needs_attention]
     return Progress(total=len(live), rated=sum(counts.values()),
                     by_rating=[(level, counts.get(level.value, 0)) for level in scale],
-                    attention=[c for c in live if c.needs_attention])
+                    attention=attention,
+                    unrated=[c for c in attention if c.rating is None],
+                    to_review=[c for c in attention if c.rating is not None])
 
 
 @dataclass
