@@ -20,7 +20,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from checklist_app.auth import operations
 from checklist_app.auth.blueprint import password_reset as bp
 from checklist_app.auth.models import User
-from checklist_app.auth.services import find_user
+from checklist_app.auth.services import MAX_PASSWORD_LENGTH, find_user
 from checklist_app.editing import run
 from checklist_app.extensions import db, limiter
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
@@ -47,8 +47,9 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField("New password", description=f"At least {MIN_LENGTH} characters.",
                              validators=[InputRequired("Enter a new password."),
-                                         Length(min=MIN_LENGTH, max=200, message=(
-                                             f"Passwords must be at least {MIN_LENGTH} characters."))])
+                                         Length(min=MIN_LENGTH, message=(
+                                             f"Passwords must be at least {MIN_LENGTH} characters.")),
+                                         Length(max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField("New password again", validators=[
         InputRequired("Enter the new password again."),
         EqualTo("password", "The two passwords are not the same.")])
