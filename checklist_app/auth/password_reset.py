@@ -21,6 +21,7 @@ from checklist_app.auth import operations
 from checklist_app.auth.blueprint import password_reset as bp
 from checklist_app.auth.models import User
 from checklist_app.auth.services import MAX_PASSWORD_LENGTH, find_user
+from checklist_app.config import service_name
 from checklist_app.editing import run
 from checklist_app.extensions import db, limiter
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
@@ -88,9 +89,9 @@ def send_reset_link(user: User) -> None:
     link = url_for("password_reset.reset", token=make_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template("password_reset/email.txt", user=user, link=link, minutes=minutes)
+    subject = f"Set a new password for {service_name(current_app.config)}"
     with mail.get_connection() as connection:
-        connection.send_messages([EmailMessage(subject="Set a new password for checklist_app", body=body,
-                                               to=[user.email])])
+        connection.send_messages([EmailMessage(subject=subject, body=body, to=[user.email])])
 
 
 def _limit() -> str:
