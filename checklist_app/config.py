@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+DEFAULT_SERVICE_NAME = "School attendance"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -36,7 +39,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per minute"),
         "RETENTION_YEARS": int(_env("RETENTION_YEARS", "6")),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SERVICE_NAME": _env("SERVICE_NAME", "School attendance"),
+        "SERVICE_NAME": _env("SERVICE_NAME", DEFAULT_SERVICE_NAME),
         "PHASE_BANNER": _env("PHASE_BANNER", ""),
         # Background jobs: on RQ workers when REDIS_URL is set, else in a thread of this process.
         "REDIS_URL": _env("REDIS_URL") or None,
@@ -50,6 +53,12 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "SINGLE_PROCESS": _env("SINGLE_PROCESS", "0") in ("1", "true", "yes"),
     }
+
+
+def service_name(config: Mapping[str, Any]) -> str:
+    """The name users see for this deployment (``SERVICE_NAME``, e.g. a local authority's own), on
+    pages, e-mails and in authenticator apps; the default when it is unset or blank."""
+    return str(config.get("SERVICE_NAME") or "").strip() or DEFAULT_SERVICE_NAME
 
 
 def check_production_safety(config: dict) -> None:

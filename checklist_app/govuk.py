@@ -11,6 +11,8 @@ from typing import Any
 
 from wtforms.validators import Length
 
+from checklist_app.config import service_name
+
 
 def field_limit(field: Any) -> int | None:
     """The most characters a field accepts, from its ``Length`` validator (None when unlimited)."""
@@ -35,6 +37,8 @@ def field_errors(field: Any) -> list[str]:
 
 
 def register(app: Any) -> None:
-    """Make the helpers available to every template; the service name comes from config."""
+    """Make the helpers available to every template, and ``service_name`` from config (pages and
+    e-mails alike)."""
     app.add_template_global(field_limit, "field_limit")
     app.add_template_global(field_errors, "field_errors")
+    app.context_processor(lambda: {"service_name": service_name(app.config)})

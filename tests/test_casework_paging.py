@@ -248,7 +248,7 @@ def test_pupils_search_by_name_or_upn_and_the_search_survives_paging(app, client
     login(client, lead)
 
     page = page_of(client, "/cases/pupils")
-    assert '<label class="govuk-label" for="q">Search by name or UPN</label>' in page
+    assert '<label class="govuk-label govuk-label--s" for="q">Search by name or UPN</label>' in page
     assert '<form method="get" action="/cases/pupils"' in page and 'name="q"' in page
 
     first = page_of(client, "/cases/pupils?q=okafor")

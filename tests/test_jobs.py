@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -152,3 +153,35 @@ def test_a_queued_job_lost_with_a_restarted_process_is_reported(clock, client, s
     clock.shift(timedelta(minutes=5))  # no thread of this process holds it: it was lost
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "The work never started" in page and "Start it again" in page
+
+
+def test_board_packs_offer_the_terms_by_name_not_a_typed_slug(clock, app, client, school, leader):
+    from pypdf import PdfReader as Reader
+
+    from tests.self_evaluation_factories import make_evaluation
+
+    make_evaluation(school, "2025-26-summer")
+    page = client.get("/jobs/").get_data(as_text=True)
+    board = page.split("<h2>Board packs</h2>")[1].split("</form>")[0]
+    assert "2026-27-autumn</" not in board and "For example" not in board
+    labels = [line.split(">")[-1] for line in board.split("</label>")[:-1]]
+    assert labels[:3] == ["Spring term 2026/27", "Autumn term 2026/27", "Summer term 2025/26"]
+    assert re.search(r'<input checked [^>]*type="radio" value="2026-27-spring">', board)  # this term
+    response = client.post("/jobs/board-packs", data={"term": "2025-26-summer"})
+    assert response.status_code == 302
+    _wait(app)
+    job = _only_job()
+    assert job.state is JobState.DONE and job.params["term"] == "2025-26-summer"
+    assert "Summer term 2025/26" in job.summary
+    pdf = Reader(io.BytesIO(client.get(f"/jobs/{job.id}/result").data))
+    assert school.name in pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("term", ["2019-20-autumn", "autumn", "", "2026-27-winter"])
+def test_a_term_not_offered_is_refused_in_plain_words(clock, client, school, leader, term):
+    response = client.post("/jobs/board-packs", data={"term": term} if term else {})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose one of the terms listed." in page or "Choose the term." in page
+    assert 'class="govuk-error-summary"' in page
+    assert db.session.scalars(db.select(Job)).first() is None

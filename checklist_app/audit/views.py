@@ -2,51 +2,57 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template, request
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import Select, String, cast, or_, select
 
 from checklist_app.audit.blueprint import bp
+from checklist_app.audit.forms import AuditFilterForm, audit_filter_form
 from checklist_app.audit.models import AuditEvent
+from checklist_app.clock import SCHOOL_TIMEZONE
 from checklist_app.extensions import db
 from checklist_app.security import ADMINS, allow, current_school
 
 PAGE_SIZE = 100
 
 
-def _date_arg(name: str):
-    try:
-        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
-    except ValueError:
-        return None
+def school_day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` on the school's clock, as the UTC moment entries are stored in."""
+    return datetime.combine(day, time.min, tzinfo=SCHOOL_TIMEZONE).astimezone(UTC)
+
+
+def _filtered(query: Select, form: AuditFilterForm) -> Select:
+    """``query`` narrowed by every filter that is valid (one refused is left out and explained)."""
+    words = (form.q.data or "").strip()
+    if words and not form.q.errors:
+        like = f"%{words}%"
+        query = query.where(or_(AuditEvent.user_name.ilike(like), AuditEvent.record_type.ilike(like),
+                                AuditEvent.action.ilike(like), AuditEvent.reason.ilike(like),
+                                cast(AuditEvent.changes, String).ilike(like)))
+    if form.record_type.data:
+        query = query.where(AuditEvent.record_type == form.record_type.data)
+    if form.date_from.data and not form.date_from.errors:
+        query = query.where(AuditEvent.at >= school_day_start(form.date_from.data))
+    if form.date_to.data and not form.date_to.errors:
+        query = query.where(AuditEvent.at < school_day_start(form.date_to.data + timedelta(days=1)))
+    return query
 
 
 @bp.route("/")
 @allow(ADMINS)
 def index():
     """Search the school's audit events by text, record type, person and date."""
-    query = select(AuditEvent).where(AuditEvent.school_id == current_school().id)
-    words = request.args.get("q", "").strip()[:200]
-    if words:
-        like = f"%{words}%"
-        query = query.where(or_(AuditEvent.user_name.ilike(like), AuditEvent.record_type.ilike(like),
-                                AuditEvent.action.ilike(like), AuditEvent.reason.ilike(like),
-                                cast(AuditEvent.changes, String).ilike(like)))
-    record_type = request.args.get("record_type", "")
-    if record_type:
-        query = query.where(AuditEvent.record_type == record_type)
-    start, end = _date_arg("from"), _date_arg("to")
-    if start:
-        query = query.where(AuditEvent.at >= datetime.combine(start, time.min))
-    if end:
-        query = query.where(AuditEvent.at <= datetime.combine(end, time.max))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     types = db.session.scalars(select(AuditEvent.record_type).distinct()
                                .where(AuditEvent.school_id == current_school().id)
                                .order_by(AuditEvent.record_type)).all()
+    form = audit_filter_form(request.args, list(types))
+    valid = form.validate()
+    query = _filtered(select(AuditEvent).where(AuditEvent.school_id == current_school().id), form)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("audit/index.html", events=events[:PAGE_SIZE], types=types, page=page,
-                           more=len(events) > PAGE_SIZE, args=request.args,
-                           filters={k: v for k, v in request.args.items() if k != "page"})
+                           more=len(events) > PAGE_SIZE, args=request.args, form=form,
+                           filters={k: v for k, v in request.args.items() if k != "page"}), \
+        200 if valid else 400

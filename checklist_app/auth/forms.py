@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from checklist_app.auth.services import MAX_PASSWORD_LENGTH
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
 
@@ -36,7 +37,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[
         DataRequired("Enter your current password."), Length(max=200)])
     new_password = PasswordField("New password", validators=[
-        DataRequired("Enter a new password.")],
+        DataRequired("Enter a new password."), Length(max=MAX_PASSWORD_LENGTH)],
         description="At least 10 characters. A phrase of three or four words is easy to remember "
                     "and hard to guess.")
     confirm = PasswordField("New password again", validators=[

@@ -20,7 +20,8 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from checklist_app.auth import operations
 from checklist_app.auth.blueprint import password_reset as bp
 from checklist_app.auth.models import User
-from checklist_app.auth.services import find_user
+from checklist_app.auth.services import MAX_PASSWORD_LENGTH, find_user
+from checklist_app.config import service_name
 from checklist_app.editing import run
 from checklist_app.extensions import db, limiter
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
@@ -47,8 +48,9 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField("New password", description=f"At least {MIN_LENGTH} characters.",
                              validators=[InputRequired("Enter a new password."),
-                                         Length(min=MIN_LENGTH, max=200, message=(
-                                             f"Passwords must be at least {MIN_LENGTH} characters."))])
+                                         Length(min=MIN_LENGTH, message=(
+                                             f"Passwords must be at least {MIN_LENGTH} characters.")),
+                                         Length(max=MAX_PASSWORD_LENGTH)])
     confirm = PasswordField("New password again", validators=[
         InputRequired("Enter the new password again."),
         EqualTo("password", "The two passwords are not the same.")])
@@ -87,9 +89,9 @@ def send_reset_link(user: User) -> None:
     link = url_for("password_reset.reset", token=make_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template("password_reset/email.txt", user=user, link=link, minutes=minutes)
+    subject = f"Set a new password for {service_name(current_app.config)}"
     with mail.get_connection() as connection:
-        connection.send_messages([EmailMessage(subject="Set a new password for checklist_app", body=body,
-                                               to=[user.email])])
+        connection.send_messages([EmailMessage(subject=subject, body=body, to=[user.email])])
 
 
 def _limit() -> str:

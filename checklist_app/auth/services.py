@@ -22,6 +22,7 @@ from checklist_app.extensions import db, utcnow
 FREE_ATTEMPTS = 5
 MAX_LOCK = timedelta(hours=24)
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
 
 
 class AccountError(Refused):
@@ -104,8 +105,8 @@ def check_password_strength(password: str, email: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long "
                            f"(this one has {len(password)}).")
-    if len(password) > 200:
-        raise AccountError(f"Passwords can be at most 200 characters long "
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords can be at most {MAX_PASSWORD_LENGTH} characters long "
                            f"(this one has {len(password)}).")
     if len(set(password)) < 4:
         raise AccountError("That password repeats too few characters; choose a longer phrase.")

@@ -8,7 +8,7 @@ other schools are untouched. The administrator can also require two-factor log-i
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,7 @@ from checklist_app.auth.forms import RequireTwoFactorForm
 from checklist_app.auth.models import ROLE_LABELS, SCHOOL_ROLES, Membership, Role
 from checklist_app.auth.services import AccountError
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.config import service_name
 from checklist_app.editing import run
 from checklist_app.extensions import db
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
@@ -69,11 +70,12 @@ def index():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
+            service = service_name(current_app.config)
             flash(f"{membership.display_name} has been added to {current_school().name} as "
                   f"{membership.role.label.lower()}; they get access once they log in and accept. "
                   "If this e-mail "
-                  f"address is new to checklist_app, their first password is {password} — give "
-                  "it to them securely; it is shown only once. If they already use checklist_app "
+                  f"address is new to {service}, their first password is {password} — give "
+                  f"it to them securely; it is shown only once. If they already use {service} "
                   "elsewhere, they log in with their own password.", "success")
             return redirect(url_for("staff.index"))
     members = sorted(_members(), key=lambda m: m.name.lower())

@@ -14,13 +14,14 @@ from datetime import datetime
 
 import pyotp
 import segno
+from flask import current_app
 from sqlalchemy import select
 
 from checklist_app.auth.models import RecoveryCode, User
+from checklist_app.config import service_name
 from checklist_app.errors import Refused
 from checklist_app.extensions import db
 
-ISSUER = "checklist_app"
 RECOVERY_CODE_COUNT = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -40,8 +41,10 @@ def new_secret() -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    """The otpauth:// address an authenticator app reads from the QR code; the app lists the code
+    under the deployment's service name."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email,
+                                               issuer_name=service_name(current_app.config))
 
 
 def qr_svg(uri: str) -> str:

@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from checklist_app.casework.contract_operations import END_REASONS
+from checklist_app.casework.correction_operations import REASON_MAX
 from checklist_app.casework.models import (
     AgreementStatus,
     AttendeeKind,
@@ -49,6 +50,7 @@ from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields 
 YEAR_GROUPS = ["Nursery", "Reception"] + [f"Year {n}" for n in range(1, 14)]
 TITLES = ["", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"]
 REQUIRED = "Please answer this."
+SEARCH_MAX = 200
 
 E = TypeVar("E", bound=Labelled)
 
@@ -94,6 +96,17 @@ class PupilForm(FlaskForm):
     social_worker_contact = StringField("Social worker's telephone or e-mail",
                                         validators=[Length(max=200)])
     version = HiddenField()
+
+
+class PupilSearchForm(FlaskForm):
+    """Searching the pupils by name or UPN (a GET form, so no CSRF token)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    q = StringField("Search by name or UPN", validators=[Length(max=SEARCH_MAX)])
 
 
 class ParentForm(FlaskForm):
@@ -302,7 +315,7 @@ class ReasonForm(FlaskForm):
     """A change that keeps its reason: cancelling a meeting, withdrawing a draft letter."""
 
     reason = TextAreaField("Reason", description="Kept with the record and shown on the case.",
-                           validators=[DataRequired(REQUIRED)])
+                           validators=[DataRequired(REQUIRED), Length(max=REASON_MAX)])
     version = HiddenField()
 
 
@@ -316,5 +329,5 @@ class CorrectFigureForm(FlaskForm):
         InputRequired("Enter the number of unauthorised sessions."),
         NumberRange(min=0, message="Enter 0 or more.")])
     reason = TextAreaField("Reason for the correction", description="Kept with the figure and shown.",
-                           validators=[DataRequired(REQUIRED)])
+                           validators=[DataRequired(REQUIRED), Length(max=REASON_MAX)])
     version = HiddenField()

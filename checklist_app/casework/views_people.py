@@ -6,7 +6,7 @@ from flask import render_template, request, url_for
 
 from checklist_app.casework import operations, queries
 from checklist_app.casework.blueprint import bp
-from checklist_app.casework.forms import ParentForm, PupilForm
+from checklist_app.casework.forms import ParentForm, PupilForm, PupilSearchForm
 from checklist_app.casework.loading import scoped
 from checklist_app.casework.models import Parent, Pupil
 from checklist_app.casework.pages import edit_page, form_round_trip, whole_number_arg
@@ -17,10 +17,13 @@ from checklist_app.security import CASEWORKERS, allow, current_school
 @allow(CASEWORKERS)
 def pupils():
     """The school's pupils with casework records, by last name, 50 to a page; search by name or UPN."""
-    typed = request.args.get("q") or ""
-    search = "".join(c if c.isprintable() else " " for c in typed).strip()[:200]  # no NUL etc.
+    form = PupilSearchForm(formdata=request.args)
+    valid = form.validate()  # a search over its limit is refused with a count, never cut
+    typed = (form.q.data or "") if valid else ""
+    search = "".join(c if c.isprintable() else " " for c in typed).strip()
     found, pager = queries.school_pupils(current_school(), search, whole_number_arg("page"))
-    return render_template("casework/pupils.html", pupils=found, pager=pager, search=search)
+    return render_template("casework/pupils.html", pupils=found, pager=pager, search=search,
+                           form=form), 200 if valid else 400
 
 
 @bp.route("/pupils/new", methods=["GET", "POST"])

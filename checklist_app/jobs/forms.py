@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, RadioField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
 from checklist_app.checklist_engine.forms import choice_list
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
+from checklist_app.self_evaluation.terms import Term
 
 
 class CheckboxesField(SelectMultipleField):
@@ -35,9 +36,21 @@ class BulkLettersForm(FlaskForm):
 class BoardPacksForm(FlaskForm):
     """Which term's board packs, for this school or every school the user leads."""
 
-    term = StringField("Term", description="For example 2026-27-autumn.",
-                       validators=[InputRequired("Enter the term, for example 2026-27-autumn.")])
+    term = RadioField("Term", validators=[InputRequired("Choose the term.")], validate_choice=False)
     trust = BooleanField("Every school I lead (one PDF for the trust)")
+
+    def validate_term(self, field: RadioField) -> None:
+        """Only a term offered (the value posted is its slug, as the command line takes)."""
+        if field.data not in {choice.value for choice in field.choices or ()}:
+            raise ValidationError("Choose one of the terms listed.")
+
+
+def board_packs_form(terms: list[Term], default: Term | None = None) -> BoardPacksForm:
+    """The board packs form offering ``terms`` (newest first) as "Autumn term 2026/27";
+    ``default`` is chosen when the page is first shown."""
+    form = BoardPacksForm(data={"term": default.slug} if default else None)
+    form.term.choices = choice_list([(term.slug, term.label) for term in terms])
+    return form
 
 
 def bulk_letters_form(case_choices: list[tuple[int, str]]) -> BulkLettersForm:

@@ -32,6 +32,21 @@ def led_schools(user: Any) -> list[School]:
         .where(Membership.user_id == user.id, Membership.role.in_(PACK_ROLES)).order_by(School.name)))
 
 
+def pack_terms(user: Any, school: School, today: date) -> list[Term]:
+    """The terms to offer for board packs, newest first: this term and the last, and every term
+    with a self-evaluation at this school or at a school the user leads."""
+    school_ids = {school.id, *(each.id for each in led_schools(user))}
+    current = Term.for_date(today)
+    terms = {current, current.previous()}
+    for slug in db.session.scalars(select(SelfEvaluation.current_term).distinct().where(
+            SelfEvaluation.school_id.in_(school_ids), SelfEvaluation.current_term.is_not(None))):
+        try:
+            terms.add(Term.parse(slug))
+        except TermError:
+            continue
+    return sorted(terms, reverse=True)
+
+
 @register_task("board-packs")
 def board_packs(progress: Progress, school: School, user: Any, today: date,
                 params: dict[str, Any]) -> JobResult:

@@ -13,8 +13,9 @@ from checklist_app.editing import commit, run
 from checklist_app.extensions import db
 from checklist_app.jobs import runner
 from checklist_app.jobs.blueprint import bp
-from checklist_app.jobs.forms import BoardPacksForm, bulk_letters_form
+from checklist_app.jobs.forms import board_packs_form, bulk_letters_form
 from checklist_app.jobs.models import Job
+from checklist_app.jobs.packs import pack_terms
 from checklist_app.jobs.tasks import JobError, jobs_dir
 from checklist_app.loading import scoped
 from checklist_app.security import ADMINS, LEADERS, STAFF, allow, current_school
@@ -31,6 +32,13 @@ def _case_choices() -> list[tuple[int, str]]:
         .group_by(Case.id, Pupil.first_name, Pupil.last_name).order_by(Pupil.last_name, Pupil.first_name))
     return [(cid, f"{first} {last} ({n} draft letter{'s' if n != 1 else ''})")
             for cid, first, last, n in rows]
+
+
+def _packs_form(first_shown: bool = False):
+    """The board packs form with the terms this user can choose (this term chosen at first)."""
+    on = today()
+    return board_packs_form(pack_terms(current_user, current_school(), on),
+                            Term.for_date(on) if first_shown else None)
 
 
 def _start(kind: str, title: str, params: dict):
@@ -50,10 +58,9 @@ def index():
     """Recent jobs of the school and the forms that start new ones."""
     if runner.reap_stale_jobs():
         commit()
-    term = Term.for_date(today()).slug
     return render_template("jobs/index.html", jobs=runner.school_jobs(current_school()),
                            letters_form=bulk_letters_form(_case_choices()),
-                           packs_form=BoardPacksForm(data={"term": term}))
+                           packs_form=_packs_form(first_shown=True))
 
 
 @bp.post("/bulk-letters")
@@ -63,7 +70,7 @@ def start_bulk_letters():
     form = bulk_letters_form(_case_choices())
     if not form.validate_on_submit():
         return render_template("jobs/index.html", jobs=runner.school_jobs(current_school()),
-                               letters_form=form, packs_form=BoardPacksForm()), 400
+                               letters_form=form, packs_form=_packs_form(first_shown=True)), 400
     due = form.which.data == "due"
     return _start("bulk-letters", "Letters to print", {
         "due": due, "case_ids": [] if due else form.case_ids.data, "email": form.email.data})
@@ -73,12 +80,12 @@ def start_bulk_letters():
 @allow(LEADERS)
 def start_board_packs():
     """Board packs for a term: this school, or every school the user leads."""
-    form = BoardPacksForm()
+    form = _packs_form()
     if not form.validate_on_submit():
         return render_template("jobs/index.html", jobs=runner.school_jobs(current_school()),
                                letters_form=bulk_letters_form(_case_choices()), packs_form=form), 400
     title = "Board packs for the trust" if form.trust.data else "Board pack"
-    return _start("board-packs", title, {"term": form.term.data.strip(), "trust": form.trust.data})
+    return _start("board-packs", title, {"term": form.term.data, "trust": form.trust.data})
 
 
 @bp.post("/warm-cache")
