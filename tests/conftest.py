@@ -80,7 +80,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _throwaway_postgres_database():
+def throwaway_postgres_database():
     """Create an empty PostgreSQL database; yield its URL; drop it afterwards."""
     name = f"checklist_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -101,7 +101,7 @@ def _suite_postgres_database():
     if not SUITE_ON_POSTGRES:
         yield None
         return
-    yield from _throwaway_postgres_database()
+    yield from throwaway_postgres_database()
 
 
 def _empty_postgres_schema(url: str) -> None:
@@ -151,7 +151,7 @@ def postgres_url():
     """A throw-away PostgreSQL database, or a skip saying why there is none."""
     if not POSTGRES_URL:
         pytest.skip("CHECKLIST_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
-    yield from _throwaway_postgres_database()
+    yield from throwaway_postgres_database()
 
 
 @pytest.fixture

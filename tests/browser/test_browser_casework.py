@@ -1,13 +1,14 @@
 """Journey 2: an attendance lead adds a pupil and parent, opens a case, invites to a contract meeting
 (7 days' notice), records a no-show and the second invite, holds the contract meeting, records the
-agreements and signatures, adds attendance figures, holds a review and issues the outcome letter.
+agreements and signatures, adds attendance figures, holds a review and issues the outcome letter,
+opens the contract checklist, then prints another family's draft letter as a background job.
 Also: the parent form used with the keyboard alone."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -16,10 +17,12 @@ pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: 
 from playwright.sync_api import expect  # noqa: E402
 
 from checklist_app.auth.models import Role  # noqa: E402
+from checklist_app.casework import letter_operations, meeting_operations  # noqa: E402
+from checklist_app.casework.models import MeetingKind  # noqa: E402
 from checklist_app.extensions import db  # noqa: E402
 from checklist_app.formatting import long_date  # noqa: E402
 from tests.browser.support import fill_date  # noqa: E402
-from tests.casework_factories import make_pupil  # noqa: E402
+from tests.casework_factories import make_case, make_parent, make_pupil  # noqa: E402
 from tests.factories import PASSWORD, SchoolFactory, UserFactory  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,20 +38,29 @@ class Lead:
     pupil_id: int = 0
 
 
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def riverside(setup) -> Lead:
-    """A school with its attendance lead (everything else is made through the pages)."""
+    """A school with its attendance lead and one other family's case, whose invite to a contract
+    meeting is drafted but not yet printed (everything in the journey is made through the pages)."""
     with setup():
-        school = SchoolFactory(name="Riverside Academy")
+        school = SchoolFactory(name="Riverside Academy", urn="140301")
         lead = UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Alex Morgan")
+        pupil = make_pupil(school, first="Kai", last="Brown", year_group="Year 9")
+        mother = make_parent(pupil, first="Leah", last="Brown", relationship_to_pupil="Mother")
+        case = make_case(pupil, lead, baseline=84.0, opened_on=date.today() - timedelta(days=10))
+        meeting = meeting_operations.schedule_meeting(
+            case, MeetingKind.CONTRACT, date.today() + timedelta(days=10), time(10, 0), "Room 4",
+            "By telephone", [mother.id], scheduled_on=date.today(), lead_name="Alex Morgan")
+        letter_operations.draft_letter(case, "contract-meeting-invite", mother, meeting, date.today())
         db.session.commit()
         return Lead(email=lead.email)
 
 
 def add_pupil_and_parent(v) -> None:
     page = v.page
+    v.follow(page.get_by_role("link", name="Pupils and families"))
+    expect(page.get_by_role("main")).to_contain_text("Kai Brown")
+    v.screenshot("21-pupils-and-families")
     v.follow(page.get_by_role("link", name="Add a pupil"))
     page.get_by_label("First name", exact=True).fill("Zoë")
     page.get_by_label("Last name", exact=True).fill("Adeyemi")
@@ -186,8 +198,9 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
 
     v.log_in(riverside.email, PASSWORD)
     v.nav("Attendance cases")
-    v.screenshot("07-cases-dashboard")
+    v.screenshot("20-cases-dashboard")
     add_pupil_and_parent(v)
+    v.screenshot("22-pupil")
     open_case(v)
 
     # R11: a contract meeting needs 7 days' notice: a date too soon is refused, the rest is kept.
@@ -216,6 +229,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     body.fill(body.input_value() + "\n\nWe can also meet by telephone if that is easier for you.\n")
     v.follow(page.get_by_role("button", name="Save the draft"))
     expect(page.locator(".app-letter")).to_contain_text("We can also meet by telephone")
+    v.screenshot("23-letter-draft")
     issue_draft(v, "2")
 
     meeting_link(v, second)
@@ -223,8 +237,9 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
         "Child's view": "Zoë finds Monday mornings hard after weekends at her dad's.",
         "School agrees to": "A daily check-in with the learning mentor.",
         "Parent(s) / carer(s) agree(s) to": "Phone the school by 8:30 on any day of absence."})
+    v.screenshot("24-meeting")
     contract_and_signatures(v)
-    v.screenshot("09-contract")
+    v.screenshot("25-contract")
 
     v.follow(page.get_by_role("link", name="Back to the case"))
     add_figure(v, second + timedelta(days=1), second + timedelta(days=14))
@@ -239,12 +254,12 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     expect(page.locator(".app-letter")).to_contain_text("Dear Ms Funmi Adeyemi")
     issue_draft(v, "4")
 
-    v.screenshot("08-case")
+    v.screenshot("26-case")
     case_tab(v, "Meetings")
     meetings = page.get_by_role("table", name="Meetings")
     expect(meetings.get_by_role("row")).to_have_count(4)
     expect(meetings).to_contain_text("Parents did not attend")
-    v.screenshot("08b-case-meetings")
+    v.screenshot("27-case-meetings")
     case_tab(v, "Contracts")
     expect(page.get_by_role("table", name="Attendance contracts")).to_contain_text("Signed")
     case_tab(v, "Letters")
@@ -253,6 +268,25 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     expect(letters).to_contain_text(SECOND_INVITE)
     case_tab(v, "Attendance")
     expect(page.get_by_role("table", name=re.compile("^Attendance figures"))).to_contain_text("+6.0 points")
+    v.follow(page.get_by_role("link", name="Contract checklist", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Zoë Adeyemi")
+    v.screenshot("28-contract-checklist")
+    print_another_familys_letter(v)
+
+
+def print_another_familys_letter(v) -> None:
+    """Printing: the chosen case's draft letters made into one PDF by a background job."""
+    page = v.page
+    v.nav("Printing")
+    v.screenshot("29-printing")
+    page.get_by_label("The draft letters of the cases I choose").check()
+    page.get_by_label(re.compile("^Kai Brown")).check()
+    with page.expect_navigation():  # the job's page reloads itself until the job ends
+        page.get_by_role("button", name="Make the letters").click()
+    expect(page.get_by_role("status")).to_contain_text("Finished", timeout=30_000)
+    v.check()
+    expect(page.get_by_role("link", name=re.compile("^Download"))).to_be_visible()
+    v.screenshot("30-printing-job")
 
 
 @pytest.fixture

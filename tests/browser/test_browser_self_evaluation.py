@@ -1,6 +1,7 @@
 """Journey 1: a senior leader starts a term's self-evaluation, rates checkpoints with evidence, keeps
 the action plan, meets validation errors without losing what they typed, signs off, finalises and
-downloads the action-plan PDF (where the reports feature offers it)."""
+downloads the action-plan PDF (where the reports feature offers it); then reads the history, the
+term-on-term comparison and all the school's actions, and adds a local checkpoint."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def long_date(day: date) -> str:
 def oakfield(setup) -> Leader:
     """A school whose last term is finalised with all but the first four checkpoints rated."""
     with setup():
-        school = SchoolFactory(name="Oakfield Primary School")
+        school = SchoolFactory(name="Oakfield Primary School", urn="140101")
         leader = UserFactory(school=school, role=Role.SENIOR_LEADER, name="Priya Shah")
         UserFactory(school=school, role=Role.ATTENDANCE_LEAD, name="Sam Patel")
         db.session.commit()
@@ -79,7 +80,7 @@ def rate_checkpoints(v, evidence: dict[str, str]) -> None:
     page = v.page
     fill_checkpoint(page, "Established", evidence["where"], "Share the DfE guidance with new "
                     "governors in the autumn.", "Governor minutes record the training.")
-    v.screenshot("03-checkpoint")
+    v.screenshot("04-checkpoint")
     v.follow(page.get_by_role("button", name="Save and go to the next checkpoint"))
     expect(page.get_by_role("status")).to_contain_text("Checkpoint 1 saved as a draft.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Checkpoint 2")
@@ -116,7 +117,7 @@ def add_actions(v, evidence: dict[str, str], review: date) -> None:
     page.get_by_label("Responsible person at the school").select_option(label="Sam Patel")
     fill_date(page, "Timescale / review date", review, exact=False)
     page.get_by_label("Comments").fill("Start with Year 8.")
-    v.screenshot("04-action-form")
+    v.screenshot("05-action-form")
     v.follow(page.get_by_role("button", name="Add action"))
     expect(page.get_by_role("status")).to_contain_text("Action 1 added.")
 
@@ -159,6 +160,7 @@ def sign_off_and_finalise(v, term: str) -> None:
     expect(page.get_by_label("School name")).to_have_value("Oakfield Primary School")
     expect(page.get_by_label("Person completing this form")).to_have_value("Priya Shah")
     page.get_by_label("Comments").fill("Reviewed with the attendance lead.")
+    v.screenshot("07-sign-off")
     v.follow(page.get_by_role("button", name="Sign off and finalise"))
     assert_error_summary(page, "Enter the date of next review to finalise.")
     expect(page.get_by_label("Comments")).to_have_value("Reviewed with the attendance lead.")
@@ -217,12 +219,13 @@ def test_senior_leader_rates_plans_and_finalises(visitor, oakfield):
     expect(page.get_by_role("heading", name="Self-evaluation this term")).to_be_visible()
     expect(page.get_by_role("heading", name="Overdue actions")).to_be_visible()
     expect(page.get_by_text("Next review")).to_be_visible()
-    v.screenshot("01-home")
+    v.screenshot("01-senior-leader-home")
     v.nav("Self-evaluation")
+    v.screenshot("02-self-evaluations")
     v.follow(page.get_by_role("button", name=f"Start {oakfield.term}", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Self-evaluation: {oakfield.term}")
     expect(page.get_by_text(f"{25 - UNRATED} of 25 checkpoints")).to_be_visible()
-    v.screenshot("02-self-evaluation-overview")
+    v.screenshot("03-self-evaluation-overview")
 
     v.follow(page.get_by_role("link", name="Checkpoint 1", exact=True))
     rate_checkpoints(v, evidence)
@@ -242,8 +245,40 @@ def test_senior_leader_rates_plans_and_finalises(visitor, oakfield):
     v.follow(page.get_by_role("navigation", name="This self-evaluation")
              .get_by_role("link", name="Action plan", exact=True))
     add_actions(v, evidence, review)
-    v.screenshot("05-action-plan")
+    v.screenshot("06-action-plan")
 
     sign_off_and_finalise(v, oakfield.term)
-    v.screenshot("06-self-evaluation-finalised")
+    v.screenshot("08-self-evaluation-finalised")
     check_action_plan_pdf(v, [evidence["where"], evidence["action"]])
+    read_back(v, oakfield.term, evidence)
+
+
+def read_back(v, term: str, evidence: dict[str, str]) -> None:
+    """After finalising: the history, term on term, the school's actions, a local checkpoint."""
+    page = v.page
+    here = page.get_by_role("navigation", name="This self-evaluation")
+    v.follow(here.get_by_role("link", name="History", exact=True))
+    expect(page.get_by_role("main")).to_contain_text(evidence["where"])
+    expect(page.get_by_role("main")).to_contain_text("Priya Shah")
+    v.screenshot("09-self-evaluation-history")
+
+    v.follow(page.get_by_role("navigation", name="This self-evaluation")
+             .get_by_role("link", name="Term on term", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Term on term")
+    expect(page.get_by_role("main")).to_contain_text(term)
+    v.screenshot("10-term-on-term")
+
+    v.nav("Self-evaluation")
+    v.follow(page.get_by_role("link", name="All the school's actions"))
+    expect(page.get_by_role("main")).to_contain_text(evidence["action"])
+    v.screenshot("11-school-actions")
+
+    v.nav("Self-evaluation")
+    v.follow(page.get_by_role("link", name="Local checkpoints"))
+    page.get_by_label("Checkpoint text", exact=True).fill(
+        "The school council reviews the attendance rewards each term.")
+    v.follow(page.get_by_role("button", name="Add checkpoint"))
+    expect(page.get_by_role("status")).to_contain_text("Local checkpoint L1 added.")
+    expect(page.get_by_role("table", name="This school's local checkpoints")).to_contain_text(
+        "The school council reviews the attendance rewards each term.")
+    v.screenshot("12-local-checkpoints")
