@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from markupsafe import Markup
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Text, Time, or_, select
 from sqlalchemy.orm import Mapper
 
@@ -37,8 +38,8 @@ COMMAND_LINE = "Command line"  # changes made by a CLI command or a script, not 
 SHOWN_WHOLE = 300  # characters of text shown whole; longer text shows only what changed
 HOUSEKEEPING = frozenset({"id", "version", "school_id", "created_at", "updated_at", "pinned_at"})
 SECRETS = ("password", "token", "secret", "totp", "hash")
-# Markdown a person typed: emphasis, code, links, headings, quotes, lists, more than one line.
-FORMATTED = re.compile(r"[*`]|(?<!\w)_\w|\w_(?!\w)|\]\(|^\s*(?:[#>]|[-+]\s|\d+\.\s)|\n",
+# Markdown a person typed: emphasis, code, links, headings, quotes, lists.
+FORMATTED = re.compile(r"[*`]|(?<!\w)_\w|\w_(?!\w)|\]\(|^\s*(?:[#>]|[-+]\s|\d+\.\s)",
                        re.MULTILINE)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
@@ -72,11 +73,17 @@ def hidden(key: str) -> bool:
 
 
 def words(text: Any) -> Any:
-    """Typed text as it reads: through the markdown filter when it has formatting, else as typed."""
+    """Typed text as it reads: through the markdown filter when it has formatting, its lines kept
+    (an address) when it has several, else as typed."""
     if text is None or str(text).strip() == "":
         return NOTHING
     text = str(text).strip()
-    return markdown_text_html(text) if FORMATTED.search(text) else text
+    if FORMATTED.search(text):
+        return markdown_text_html(text)
+    if "\n" in text:
+        return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(
+            line.strip() for line in paragraph.splitlines())) for paragraph in _paragraphs(text))
+    return text
 
 
 def _iso_words(text: str) -> str | None:
@@ -327,7 +334,8 @@ class Reader:
 
         what = wording.sentence(event.record_type, event.action, value, lambda key: str(
             self.value(event.record_type, key, self.after(event, key))))
-        return Entry(event.at, event.user_name, what, event.reason, self.rows(event))
+        return Entry(event.at, event.user_name, what, event.reason,
+                     self.rows(event, formats=wording.FORMATS.get(event.record_type)))
 
 
 class Describer(Protocol):

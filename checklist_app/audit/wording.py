@@ -67,6 +67,13 @@ def humanise(name: str) -> str:
     return " ".join(spaced.split()).capitalize()
 
 
+def file_kind(kind: Any, article: bool = True) -> str:
+    """The kind of register file imported: "a pupil roll" or "an attendance marks"."""
+    words = "attendance marks" if str(kind or "").startswith("marks") else \
+        "pupil roll" if kind == "roll" else "register"
+    return (("an " if words[0] in "aeiou" else "a ") + words) if article else words
+
+
 def type_name(record_type: str) -> str:
     """What a kind of record is called."""
     return TYPE_NAMES.get(record_type) or humanise(record_type)
@@ -122,16 +129,25 @@ SENTENCES: dict[str, Callable[[str, Value, Name], str]] = {
     "Membership": _membership,
     "RollDetails": lambda action, value, name: f"{verb(action)} roll details"
     + (f" for {name('pupil_id')}" if value("pupil_id") else ""),
-    "ImportRun": lambda action, value, name: f"Imported a {value('kind') or 'register'} file"
-    if action == "create" else "Changed a register import",
-    "ColumnMapping": lambda action, value, name: "Remembered the columns of the school's "
-    f"{value('kind') or 'register'} file" if action == "create"
+    "ImportRun": lambda action, value, name: f"Imported {file_kind(value('kind'))} file"
+    if action == "create" else "Changed the counts of a register import",
+    "ColumnMapping": lambda action, value, name: "Remembered the columns of "
+    f"{file_kind(value('kind'))} file" if action == "create"
     else "Changed the remembered columns of a register file",
     "TypedWeek": _typed_week,
     "LocalCheckpoint": lambda action, value, name: f"{verb(action)} local checkpoint "
     f"{value('number') or ''}".rstrip(),
     "LocalAuthorityShare": _share,
 }
+
+
+def _file_kinds(old: Any, new: Any) -> tuple[str, str]:
+    return tuple(file_kind(v, article=False).capitalize() if v else "—" for v in (old, new))
+
+
+#: Values written their own way, by record type and field: (before, after) from the stored pair.
+FORMATS: dict[str, dict[str, Callable[[Any, Any], tuple[Any, Any]]]] = {
+    "ImportRun": {"kind": _file_kinds}, "ColumnMapping": {"kind": _file_kinds}}
 
 
 def sentence(record_type: str, action: str, value: Value, name: Name) -> str:

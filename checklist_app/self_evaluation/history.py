@@ -28,6 +28,10 @@ from checklist_app.self_evaluation.services import definition_for
 ACTION_FIELDS = {"action_point": "Action point", "owner_name": "Responsible person(s)",
                  "review_date": "Review date", "status": "Status", "comments": "Comments",
                  "completed_on": "Completed on", "checkpoint_ids": "Checkpoints"}
+#: What the app keeps on a self-evaluation by itself, in words (never shown as stored).
+KEPT = {"frozen_actions": "kept the action plan as it stood at sign-off",
+        "frozen_local_items": "kept the school's own checkpoints as they stood at sign-off",
+        "carry_notes": "noted what was carried forward from the term before"}
 STEPS = {"finalise": "Finalised and signed off the self-evaluation",
          "reopen": "Reopened the self-evaluation"}
 
@@ -107,10 +111,16 @@ class _Reader:
         return entry
 
     def evaluation_event(self, event: AuditEvent) -> Entry:
+        changed = set(event.changes)
         if event.action in STEPS:
             what = STEPS[event.action]
         elif event.action == "create":
             what = f"Started the self-evaluation for {self.evaluation.term.label}"
+        elif _pairs(event.changes, "status")[1] == "finalised":
+            what = STEPS["finalise"]
+        elif changed and changed <= KEPT.keys():
+            what = " and ".join(KEPT[key] for key in sorted(changed))
+            what = what[:1].upper() + what[1:]
         else:
             what = "Changed the sign-off"
         if int(event.record_id) != self.evaluation.id and event.action == "reopen":
