@@ -16,7 +16,7 @@ from checklist_app.audit.readable import ERASED, readable
 from checklist_app.auth.models import Role
 from checklist_app.casework import letter_operations
 from checklist_app.casework.change_log import CaseworkDescriber
-from checklist_app.casework.models import MeetingKind
+from checklist_app.casework.models import MeetingKind, Pupil
 from checklist_app.extensions import db
 from tests.casework_factories import RECORD, held_meeting
 from tests.factories import SchoolFactory, UserFactory, login
@@ -209,3 +209,42 @@ def test_an_unknown_record_reads_in_words_without_ids_or_secrets(app):
     assert (erased.what, erased.changes, erased.reason) == ("Changed the meeting", [], ERASED)
     assert erased.who == "Command line"
 
+
+
+def test_register_sharing_and_staff_changes_read_in_words(app, client, tmp_path):
+    from checklist_app.register import operations as register
+    from checklist_app.register.models import TypedWeek
+    from checklist_app.self_evaluation.local import add_local_checkpoint
+    from checklist_app.sharing.operations import share, stop_sharing
+    from tests.register_helpers import load_roll
+
+    school = SchoolFactory(name="Oakfield Primary School", local_authority="Kent")
+    admin = UserFactory(school=school, role=Role.ADMIN, name="Ada Admin")
+    db.session.commit()
+    load_roll(school, tmp_path, count=3)
+    pupil = db.session.scalars(db.select(Pupil).where(
+        Pupil.school_id == school.id).order_by(Pupil.id)).first()
+    week = register.type_week(school, admin, date(2026, 3, 2), pupil, date(2026, 2, 23),
+                              10, 8, 1)
+    db.session.commit()
+    register.correct_week(school, admin, date(2026, 3, 2), db.session.get(TypedWeek, week.id),
+                          10, 9, 1, "Typed from the wrong register.")
+    record, _password = share(school, admin, date(2026, 3, 2), "officer@kent.example", "Kim Officer")
+    add_local_checkpoint(school, "Governors see **weekly** figures.", "")
+    db.session.commit()
+    stop_sharing(school, admin, date(2026, 3, 9), record.id)
+    db.session.commit()
+    login(client, admin)
+    entries = words_of(client.get("/audit/").get_data(as_text=True), "Entries, newest first",
+                       "</main>")
+    m = RAW.search(entries)
+    assert not m, entries[max(m.start() - 300, 0):m.end() + 100]
+    for needle in ("Imported a pupil roll file", "Kind of file — Pupil roll",
+                   f"Typed the register week beginning 23 February 2026 for {pupil.first_name}",
+                   "Corrected a typed register week", "Reason given: Typed from the wrong register.",
+                   "Sessions attended 8 9", "Started sharing the self-evaluations with Kim Officer",
+                   "Stopped sharing the self-evaluations with the local authority",
+                   "Added local checkpoint", "Governors see weekly figures.",
+                   "Added Kim Officer to the school as local authority officer",
+                   "Added Ada Admin to the school as administrator"):
+        assert needle in entries, needle

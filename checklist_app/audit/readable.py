@@ -30,6 +30,7 @@ from checklist_app.auth.models import Membership, User
 from checklist_app.casework.models import Parent, Pupil
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date, long_datetime, markdown_text_html, summary
+from checklist_app.sharing.models import LocalAuthorityShare
 
 NOTHING = "—"
 NOT_KNOWN = "Not known"
@@ -232,16 +233,23 @@ class Names:
 def _names(school_id: int, wanted: dict[str, set[int]],
            memberships: set[int]) -> tuple[dict[str, dict[int, str]], dict[int, str]]:
     # Staff by the name this school knows them by: an invitation not yet accepted shows only the
-    # name its administrator typed (an account elsewhere reveals nothing).
+    # name its administrator typed (an account elsewhere reveals nothing). A local-authority
+    # officer the school shared with keeps their name after the sharing ends.
     staff: dict[int, str] = {}
     by_membership: dict[int, str] = {}
+    officers = select(LocalAuthorityShare.officer_id).where(
+        LocalAuthorityShare.school_id == school_id)
     for row in db.session.execute(
-            select(Membership.id, Membership.user_id, Membership.display_name, Membership.accepted,
-                   User.name).join(User, User.id == Membership.user_id)
-            .where(Membership.school_id == school_id, or_(
-                Membership.user_id.in_(wanted["user"]), Membership.id.in_(memberships)))):
-        name = row.display_name or (row.name if row.accepted else "") or "a member of staff"
-        staff[row.user_id] = by_membership[row.id] = name
+            select(User.id, User.name, Membership.id.label("membership_id"),
+                   Membership.display_name, Membership.accepted)
+            .outerjoin(Membership, (Membership.user_id == User.id)
+                       & (Membership.school_id == school_id))
+            .where(or_(User.id.in_(wanted["user"]), Membership.id.in_(memberships)),
+                   or_(Membership.id.is_not(None), User.id.in_(officers)))):
+        known = row.membership_id is None or row.accepted
+        staff[row.id] = row.display_name or (row.name if known else "") or "a member of staff"
+        if row.membership_id is not None:
+            by_membership[row.membership_id] = staff[row.id]
     found = {"user": staff}
     for table, model in (("pupil", Pupil), ("parent", Parent)):
         found[table] = {row.id: f"{row.first_name} {row.last_name}" for row in db.session.execute(
@@ -326,7 +334,8 @@ class Reader:
         """Any record's change: a sentence from :mod:`audit.wording` and its fields in words."""
         own = self.names.of(_table_of(event.record_type) or "", event.record_id)
         if event.record_type == "Membership" and event.record_id.isdigit():
-            own = self.names.memberships.get(int(event.record_id))
+            own = self.names.memberships.get(int(event.record_id)) or \
+                self.names.of("user", self.after(event, "user_id"))
 
         def value(key: str) -> Any:  # "name" is the record's own name when the change lacks it
             found = self.after(event, key)
@@ -334,8 +343,9 @@ class Reader:
 
         what = wording.sentence(event.record_type, event.action, value, lambda key: str(
             self.value(event.record_type, key, self.after(event, key))))
-        return Entry(event.at, event.user_name, what, event.reason,
-                     self.rows(event, formats=wording.FORMATS.get(event.record_type)))
+        return Entry(event.at, event.user_name, what, event.reason, self.rows(
+            event, formats=wording.FORMATS.get(event.record_type),
+            skip=wording.SKIP.get(event.record_type, ())))
 
 
 class Describer(Protocol):

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from checklist_app.register.parsing import ALL_FIELDS
+
 #: What each kind of record is called (the audit page's "Record type" filter shows these).
 TYPE_NAMES = {
     "School": "School details", "User": "User account", "Membership": "Staff membership",
@@ -48,11 +50,21 @@ LABELS: dict[str, dict[str, str]] = {
                   "unauthorised_sessions": "Unauthorised absences", "withdrawn": "Withdrawn",
                   "reason": "Reason"},
     "LocalCheckpoint": {"number": "Number", "text": "Checkpoint", "guidance": "Guidance",
-                        "withdrawn": "Withdrawn", "definition_key": "Checklist"},
+                        "withdrawn": "Withdrawn"},
+    "Action": {"action_point": "Action point", "owner_user_id": "Responsible person",
+               "owner_name": "Responsible person(s)", "review_date": "Review date",
+               "status": "Status", "comments": "Comments", "completed_on": "Completed on"},
     "LocalAuthorityShare": {"officer_id": "Officer", "local_authority": "Local authority",
                             "shared_by_id": "Shared by", "shared_on": "Shared on",
                             "ended_on": "Ended on", "ended_by_id": "Ended by"},
 }
+
+#: Fields left out for a record type: kept for the app's own use, or said in the sentence.
+SKIP: dict[str, tuple[str, ...]] = {
+    "Action": ("number", "opened_term", "closed_term"),
+    "SelfEvaluation": ("academic_year", "season", "current_term", "revision", "carry_notes",
+                       "frozen_actions", "frozen_local_items"),
+    "LocalCheckpoint": ("definition_key",), "ImportRun": ("at",)}
 
 #: What an action was, as a verb, when a record has no sentence of its own.
 VERBS = {"create": "Added", "update": "Changed", "delete": "Removed", "correct": "Corrected",
@@ -91,7 +103,7 @@ Name = Callable[[str], str]  # a field's value in words, from the record's colum
 
 
 def _membership(action: str, value: Value, name: Name) -> str:
-    person = name("user_id") if value("user_id") else value("name") or "a member of staff"
+    person = value("name") or value("display_name") or "a member of staff"
     if action == "create":
         return f"Added {person} to the school as {name('role').lower()}"
     if action == "delete":
@@ -138,6 +150,9 @@ SENTENCES: dict[str, Callable[[str, Value, Name], str]] = {
     "LocalCheckpoint": lambda action, value, name: f"{verb(action)} local checkpoint "
     f"{value('number') or ''}".rstrip(),
     "LocalAuthorityShare": _share,
+    "Action": lambda action, value, name: ("Opened" if action == "create" else verb(action))
+    + f" action {value('number') or ''}".rstrip(),
+    "SelfEvaluation": lambda action, value, name: f"{verb(action)} a self-evaluation",
 }
 
 
@@ -145,9 +160,17 @@ def _file_kinds(old: Any, new: Any) -> tuple[str, str]:
     return tuple(file_kind(v, article=False).capitalize() if v else "—" for v in (old, new))
 
 
+def _columns(old: Any, new: Any) -> tuple[str, str]:
+    """A remembered mapping: each header of the school's file and the field it fills."""
+    return tuple("; ".join(f"{header}: {ALL_FIELDS.get(field) or humanise(str(field))}"
+                           for header, field in mapping.items()) or "—"
+                 if isinstance(mapping, dict) else "—" for mapping in (old, new))
+
+
 #: Values written their own way, by record type and field: (before, after) from the stored pair.
 FORMATS: dict[str, dict[str, Callable[[Any, Any], tuple[Any, Any]]]] = {
-    "ImportRun": {"kind": _file_kinds}, "ColumnMapping": {"kind": _file_kinds}}
+    "ImportRun": {"kind": _file_kinds},
+    "ColumnMapping": {"kind": _file_kinds, "mapping": _columns}}
 
 
 def sentence(record_type: str, action: str, value: Value, name: Name) -> str:
