@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from checklist_app.audit.models import AuditEvent
-from checklist_app.audit.readable import NOTHING, Entry, Reader, Row, readable, words
+from checklist_app.audit.readable import NOTHING, Entry, Reader, Row, readable, text_change
 from checklist_app.audit.wording import humanise
 from checklist_app.casework.change_words import FORMATS, LABELS, SKIP, both, percent
 from checklist_app.casework.models import (
@@ -36,7 +36,7 @@ from checklist_app.casework.models import (
     Stage,
 )
 from checklist_app.casework.operations import CHECKLIST_KEY
-from checklist_app.checklist_engine.answer_words import changed_items
+from checklist_app.checklist_engine.answer_words import ChangedItem, changed_items
 from checklist_app.checklist_engine.models import DefinitionSnapshot
 from checklist_app.checklist_engine.pinning import definition_of, local_rows_by_key, with_local_items
 from checklist_app.checklist_engine.schema import Definition
@@ -192,6 +192,15 @@ class CaseworkDescriber:
             about = f"Pupil: {self.reader.names.of('pupil', event.subject_id) or 'a pupil'}"
         return Entry(event.at, event.user_name, what, reason, rows, about)
 
+    @staticmethod
+    def _answers(event: AuditEvent, key: str, definition: Definition | None) -> list[ChangedItem]:
+        """The checkpoints whose stored answers changed in the event."""
+        pair = (event.changes or {}).get(key)
+        if not isinstance(pair, list) or len(pair) != 2:
+            return []
+        old, new = (v if isinstance(v, dict) else {} for v in pair)
+        return changed_items(definition, old, new)
+
     def _pupil_name(self, event: AuditEvent, table: str) -> str:
         name = self.reader.names.of(table, event.record_id)
         first, last = self.value(event, "first_name"), self.value(event, "last_name")
@@ -216,12 +225,10 @@ class CaseworkDescriber:
         return f"{'Removed' if event.action == 'delete' else 'Changed the details of'} {name}"
 
     def _case(self, event: AuditEvent, rows: list[Row]) -> str:
-        pupil = self.found.cases.get(int(event.record_id), "a pupil") \
-            if event.record_id.isdigit() else "a pupil"
-        old, new = (event.changes or {}).get("checklist_answers") or [None, None]
-        changed = changed_items(self.found.checklists.get(int(event.record_id or 0)), old, new) \
-            if "checklist_answers" in (event.changes or {}) else []
-        rows += [(c.title, words(c.before), words(c.after)) for c in changed]
+        case_id = int(event.record_id) if event.record_id.isdigit() else None
+        pupil = self.found.cases.get(case_id, "a pupil") if case_id else "a pupil"
+        changed = self._answers(event, "checklist_answers", self.found.checklists.get(case_id))
+        rows += [(c.title, *text_change(c.before, c.after)) for c in changed]
         if event.action == "create":
             return f"Opened a case for {pupil}"
         if event.action == "close":
@@ -239,10 +246,8 @@ class CaseworkDescriber:
     def _meeting(self, event: AuditEvent, rows: list[Row]) -> str:
         meeting_id = int(event.record_id) if event.record_id.isdigit() else None
         name = self.meeting(meeting_id, self.value(event, "kind"), self.value(event, "meeting_date"))
-        old, new = (event.changes or {}).get("record_answers") or [None, None]
-        changed = changed_items(self.found.records.get(meeting_id), old, new) \
-            if "record_answers" in (event.changes or {}) else []
-        rows += [(c.title, words(c.before), words(c.after)) for c in changed]
+        changed = self._answers(event, "record_answers", self.found.records.get(meeting_id))
+        rows += [(c.title, *text_change(c.before, c.after)) for c in changed]
         if event.action == "create":
             return f"Arranged {_with_article(name)}"
         if event.action == "cancel":
