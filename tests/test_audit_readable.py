@@ -200,14 +200,24 @@ def test_an_unknown_record_reads_in_words_without_ids_or_secrets(app):
                              "enabled": [False, True]}),
               AuditEvent(at=WHEN, school_id=school.id, user_name="command line", action="update",
                          record_type="Meeting", record_id="99", subject_type="case",
-                         subject_id=98, changes={"erased": True})]
-    gadget, erased = readable(events, school.id, [CaseworkDescriber])
+                         subject_id=98, changes={"erased": True}),
+              AuditEvent(at=WHEN, school_id=school.id, user_name="command line", action="create",
+                         record_type="Pupil", record_id="97", subject_type="pupil",
+                         subject_id=97, changes={"erased": True}),
+              AuditEvent(at=WHEN, school_id=school.id, user_name="Ada Admin", action="erase",
+                         record_type="Pupil", record_id="97", reason="Left in 2019 (1 March 2027)",
+                         changes={"erased": {"cases": [1, 0], "cached PDFs": [2, 0]}})]
+    gadget, erased, pupil, erasure = readable(events, school.id, [CaseworkDescriber])
     assert gadget.what == "Changed: gadget setting" and gadget.who == "Ada Admin"
     assert gadget.changes == [("Colour name", "red", "light_blue"), ("Enabled", "No", "Yes"),
                               ("Options", "—", "Size: large"),
                               ("Starts on", "—", "1 February 2027")]
     assert (erased.what, erased.changes, erased.reason) == ("Changed the meeting", [], ERASED)
     assert erased.who == "Command line"
+    assert (pupil.what, pupil.changes, pupil.about) == ("Added a pupil", [], "Pupil: a pupil")
+    assert (erasure.what, erasure.reason) == ("Erased a pupil's records",
+                                              "Left in 2019 (1 March 2027)")
+    assert erasure.changes == [("Cases", "1", "0"), ("Cached PDFs", "2", "0")]
 
 
 

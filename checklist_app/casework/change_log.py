@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from checklist_app.audit.models import AuditEvent
 from checklist_app.audit.readable import NOTHING, Entry, Reader, Row, readable, text_change
-from checklist_app.audit.wording import humanise
 from checklist_app.casework.change_words import FORMATS, LABELS, SKIP, both, percent
 from checklist_app.casework.models import (
     Agreement,
@@ -149,7 +148,7 @@ class CaseworkDescriber:
         return f"{phrase} on {_day(day)}" if _day(day) else phrase
 
     def letter(self, letter_id: Any, event: AuditEvent | None = None) -> str:
-        """A letter as staff name it: "letter 4 (Contract outcome letter) to Siân Ó Briain"."""
+        """A letter as staff name it: "letter 4 (Attendance contract outcome letter) to Siân Ó Briain"."""
         step, title, to_whom = self.found.letters.get(letter_id, ("", "", "")) \
             if isinstance(letter_id, int) else ("", "", "")
         if event is not None and not step:
@@ -201,24 +200,27 @@ class CaseworkDescriber:
         old, new = (v if isinstance(v, dict) else {} for v in pair)
         return changed_items(definition, old, new)
 
-    def _pupil_name(self, event: AuditEvent, table: str) -> str:
-        name = self.reader.names.of(table, event.record_id)
+    def _own_name(self, event: AuditEvent, table: str) -> str:
+        """A pupil's or parent's name, from the school's records or the change ("" once erased)."""
         first, last = self.value(event, "first_name"), self.value(event, "last_name")
-        return name or " ".join(n for n in (first, last) if n) or \
-            ("a pupil" if table == "pupil" else "a parent or carer")
+        return self.reader.names.of(table, event.record_id) or \
+            " ".join(str(n) for n in (first, last) if n)
 
     def _pupil(self, event: AuditEvent, rows: list[Row]) -> str:
         if event.action == "erase":
             counts = (event.changes or {}).get("erased")
-            rows[:] = [(humanise(kind), str(pair[0]), str(pair[1])) for kind, pair in
+            rows[:] = [(_first_upper(kind), str(pair[0]), str(pair[1])) for kind, pair in
                        (counts.items() if isinstance(counts, dict) else ()) if isinstance(pair, list)]
             return "Erased a pupil's records"
-        name = self._pupil_name(event, "pupil")
-        return {"create": f"Added the pupil {name}", "delete": f"Removed the pupil {name}"}.get(
-            event.action, f"Changed the details of {name}")
+        name = self._own_name(event, "pupil")
+        if event.action == "create":
+            return f"Added the pupil {name}" if name else "Added a pupil"
+        if event.action == "delete":
+            return f"Removed the pupil {name}" if name else "Removed a pupil"
+        return f"Changed the details of {name}" if name else "Changed a pupil's details"
 
     def _parent(self, event: AuditEvent, rows: list[Row]) -> str:
-        name = self._pupil_name(event, "parent")
+        name = self._own_name(event, "parent") or "a parent or carer"
         pupil = self.reader.names.of("pupil", event.subject_id) or "the pupil"
         if event.action == "create":
             return f"Added {name} as a parent or carer of {pupil}"
