@@ -203,7 +203,9 @@ def test_figures_contacts_flags_and_chronology(staff_client, school, lead):
     assert "Told of two unauthorised sessions." in chronology
     assert "Attendance 87.0% from" in chronology and "at 10:30" in chronology
     assert "create contact" not in chronology.split("Change log")[0]  # no audit noise
-    assert "Create Contact" in page.split("Change log", 1)[1]  # the change log is apart
+    change_log = page.split("Change log", 1)[1]  # the change log is apart, in words
+    assert "Recorded a contact by e-mail with Grace Mensah (social worker)" in change_log
+    assert "Create Contact" not in change_log
 
 
 def test_close_case_with_reason(staff_client, school, lead):

@@ -153,7 +153,9 @@ def test_evidence_pack_holds_the_whole_chronology(client, story):
                    "Letters issued", "Letter 4:", "issued 16 January 2027 by Łukasz Nowak",
                    "Dear Ms Siân Ó Briain", "Planning stage: 1 of 11 done", "Letter 4 sent to",
                    "Stage now: Contract in place: monitoring", "Appendix: change log",
-                   "Create Contract", "Sign Signature", "Letter 4 issued"):
+                   "Drafted the attendance contract",
+                   "Recorded the signature of Łukasz Kowalski (Father) on the attendance contract",
+                   "Issued letter 4 (Attendance contract outcome letter) to Siân Ó Briain"):
         assert needle in text, needle
 
 

@@ -22,15 +22,16 @@ class AuditFilterForm(FlaskForm):
 
     q = StringField("Words to find", description="A name, a record type or a word from a change.",
                     validators=[Length(max=WORDS_MAX)])
-    record_type = SelectField("Record type", validate_choice=False)
+    record_type = SelectField("Kind of record", validate_choice=False)
     date_from = DateField("From", name="from", description="For example, 1 9 2026",
                           validators=[Optional()])
     date_to = DateField("To", name="to", description="For example, 31 12 2026", validators=[
         Optional(), OnOrAfter("date_from", "The ‘to’ date must be the same as or after the ‘from’ date.")])
 
 
-def audit_filter_form(formdata: object, record_types: list[str]) -> AuditFilterForm:
-    """The filter read from ``formdata`` (the query string), offering the school's record types."""
+def audit_filter_form(formdata: object, kinds: list[tuple[str, str]]) -> AuditFilterForm:
+    """The filter read from ``formdata`` (the query string), offering the school's kinds of record
+    as (stored type, name in words) pairs."""
     form = AuditFilterForm(formdata=formdata)
-    form.record_type.choices = choice_list([("", "Any"), *((t, t) for t in record_types)])
+    form.record_type.choices = choice_list([("", "Any"), *kinds])
     return form

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from checklist_app.audit.models import AuditEvent
+from checklist_app.audit.readable import Entry as ChangeEntry
 from checklist_app.auth.models import School
+from checklist_app.casework.change_log import case_change_log
 from checklist_app.casework.models import Case, Contract, Parent, Pupil
 from checklist_app.casework.operations import CaseworkError
 from checklist_app.casework.paging import Pager
@@ -98,14 +99,8 @@ def chronology(case: Case) -> list[Entry]:
     return build_chronology(case, facts_of(case))
 
 
-def change_log(case: Case) -> list[AuditEvent]:
-    """Every recorded change to the case and its records, oldest first (R30)."""
-    return list(db.session.scalars(select(AuditEvent).where(
-        AuditEvent.subject_type == "case", AuditEvent.subject_id == case.id,
-        AuditEvent.school_id == case.school_id).order_by(AuditEvent.at, AuditEvent.id)))
-
-
-def _words(record_type: str) -> str:
-    names = {"AttendanceFigure": "attendance figure", "Case": "case"}
-    return names.get(record_type, record_type.lower())
+def change_log(case: Case) -> list[ChangeEntry]:
+    """Every recorded change to the case and its records, oldest first, in the school's words
+    (R30; see :mod:`casework.change_log`)."""
+    return case_change_log(case)
 

@@ -85,9 +85,21 @@ def local_rows(school_id: int, key: str) -> list[dict[str, Any]]:
     rows = db.session.scalars(select(LocalCheckpoint).where(
         LocalCheckpoint.school_id == school_id, LocalCheckpoint.definition_key == key)
         .order_by(LocalCheckpoint.id))
-    return [{"section_id": row.section_id, "item_id": row.item_id, "number": row.number,
-             "text": row.text, "guidance": row.guidance, "withdrawn": row.withdrawn}
-            for row in rows]
+    return [_values(row) for row in rows]
+
+
+def _values(row: LocalCheckpoint) -> dict[str, Any]:
+    return {"section_id": row.section_id, "item_id": row.item_id, "number": row.number,
+            "text": row.text, "guidance": row.guidance, "withdrawn": row.withdrawn}
+
+
+def local_rows_by_key(school_id: int) -> dict[str, list[dict[str, Any]]]:
+    """All of a school's own checkpoints as in :func:`local_rows`, by definition key (one query)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in db.session.scalars(select(LocalCheckpoint).where(
+            LocalCheckpoint.school_id == school_id).order_by(LocalCheckpoint.id)):
+        found.setdefault(row.definition_key, []).append(_values(row))
+    return found
 
 
 def local_items(rows: list[dict[str, Any]]) -> dict[str, list[Item]]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from markupsafe import Markup
+
+from checklist_app.audit.readable import Entry as ChangeEntry
 from checklist_app.casework import queries as casework
 from checklist_app.casework.enums import AttendeeKind, ContractStatus, LetterStatus, Party
 from checklist_app.casework.meeting_operations import record_definition
@@ -18,7 +21,9 @@ from checklist_app.checklist_engine.schema import Definition, ResponseType
 from checklist_app.formatting import long_date, long_datetime, summary
 from checklist_app.reporting.case_chart import evidence_chart
 from checklist_app.reporting.self_evaluation_context import report_header
+from checklist_app.reporting.text_runs import markdown_text_html, split_long_runs
 
+SHORT_CHANGE = 160  # characters of a changed part written on one line in the change log
 PARTY_ORDER = (Party.PARENT, Party.PUPIL, Party.SCHOOL, Party.AGENCY)
 
 
@@ -204,6 +209,25 @@ def meeting_values(meeting: Meeting) -> dict[str, Any]:
             "record": record_answers(record_definition(meeting), meeting.record_answers or {})}
 
 
+def _block(value: Any) -> Any:
+    """A change's value for the PDF: sanitised markdown or long text with its long runs cut, so
+    it lays out over pages."""
+    if isinstance(value, Markup):
+        return Markup(split_long_runs(str(value)))  # noqa: S704 - sanitised by the markdown filter
+    return markdown_text_html(value) if len(str(value)) > SHORT_CHANGE else value
+
+
+def change_values(entry: ChangeEntry) -> dict[str, Any]:
+    """One change-log entry as the evidence pack's appendix writes it: who, when, what happened,
+    and each part changed (short values on one line, longer ones as blocks)."""
+    parts = [{"label": label, "old": _block(old), "new": _block(new),
+              "short": not isinstance(old, Markup) and not isinstance(new, Markup)
+              and len(str(old)) + len(str(new)) < SHORT_CHANGE}
+             for label, old, new in entry.changes]
+    return {"when": long_datetime(entry.at), "who": entry.who, "what": entry.what,
+            "reason": entry.reason, "changes": parts}
+
+
 def evidence_pack(case: Case, today: date) -> dict[str, Any]:
     """The whole case for a referral: people, chronology and every record in full."""
     title = f"Case evidence pack – {case.pupil.full_name}"
@@ -211,10 +235,7 @@ def evidence_pack(case: Case, today: date) -> dict[str, Any]:
                    "text": row.text + (f" (recorded later, on {long_date(row.recorded_on)})"
                                        if row.recorded_later else "")}
                   for row in casework.chronology(case)]
-    changes = [{"when": long_datetime(e.at), "who": e.user_name,
-                "what": f"{e.action.capitalize()} {e.record_type}" + (f": {e.reason}" if e.reason
-                                                                      else "")}
-               for e in casework.change_log(case)]
+    changes = [change_values(entry) for entry in casework.change_log(case)]
     return {
         **report_header(case.school.name, title, today, personal_data=True),
         "case": {"id": case.id, "status": case.status.label, "stage": case.stage.label,
