@@ -163,12 +163,14 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Filters (dates written as 22 November 2026) and globals for templates."""
+    """Filters (dates written as 22 November 2026, counts as 3,060) and globals for templates."""
     from checklist_app import formatting
     from checklist_app.security import can, current_role
 
     app.add_template_filter(formatting.long_date, "long_date")
     app.add_template_filter(formatting.long_datetime, "long_datetime")
+    app.add_template_filter(formatting.number, "number")
+    app.add_template_filter(formatting.year_group, "year_group")
     app.add_template_filter(formatting.markdown_html, "markdown")
     app.add_template_filter(formatting.markdown_text_html, "typed_markdown")
     app.add_template_filter(formatting.summary, "summary")

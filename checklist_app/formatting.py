@@ -1,4 +1,5 @@
-"""How dates and user text are shown: dates as 22 November 2026, markdown sanitised with nh3."""
+"""How dates, counts and user text are shown: dates as 22 November 2026, counts as 3,060, markdown
+sanitised with nh3."""
 
 from __future__ import annotations
 
@@ -29,6 +30,33 @@ def long_date(value: date | datetime | str | None, empty: str = "") -> str:
     if isinstance(value, datetime):
         value = to_uk(value)
     return f"{value.day} {value:%B %Y}"
+
+
+def number(value: int | None, empty: str = "") -> str:
+    """A count the way people write it, with a thousands separator: 3,060 sessions.
+
+    The ``number`` template filter (not ``count``, which Jinja already has for a length).
+    """
+    if value is None:
+        return empty
+    return f"{value:,}"
+
+
+YEAR_NUMBER = re.compile(r"(?:year|yr|y)?\s*(\d{1,2})", re.IGNORECASE)
+
+
+def year_group(value: str | None) -> str:
+    """A year group as staff say it, however the MIS or a person wrote it: "8", "Y8" and
+    "Year 8" are all Year 8; "R" is Reception; "N1" and "N2" are Nursery."""
+    text = (value or "").strip()
+    found = YEAR_NUMBER.fullmatch(text)
+    if found:
+        return f"Year {int(found.group(1))}"
+    if text.upper() in {"R", "REC", "RECEPTION"}:
+        return "Reception"
+    if text.upper() in {"N", "N1", "N2", "NURSERY"}:
+        return "Nursery"
+    return text
 
 
 def to_uk(value: datetime) -> datetime:

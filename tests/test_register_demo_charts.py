@@ -37,7 +37,7 @@ def test_svg_escapes_names_and_pdf_bars_carry_the_numbers():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.startswith("<svg")
     assert "stroke-dasharray" in svg  # the reference line
     bars = str(charts.pdf_bars(chart))
-    assert "95.0%" in bars and "no sessions" in bars and "<svg" not in bars
+    assert "95.0%" in bars and "No sessions" in bars and "<svg" not in bars
     assert str(charts.bar_chart(chart, "b")).count("<rect") >= 2
 
 

@@ -23,7 +23,7 @@ def export_command(output: Path, include_password_hashes: bool) -> None:
     data = export_all(include_secrets=include_password_hashes)
     output.write_text(dumps(data), encoding="utf-8")
     rows = sum(len(r) for r in data["tables"].values())
-    click.echo(f"Exported {rows} rows from {len(data['tables'])} tables to {output} "
+    click.echo(f"Exported {rows:,} rows from {len(data['tables'])} tables to {output} "
                f"({output.stat().st_size:,} bytes, schema revision {data['schema_revision']}, "
                f"SHA-256 {data['checksum'][:12]}…).")
     if not include_password_hashes:
@@ -48,4 +48,4 @@ def import_command(source: Path, include_password_hashes: bool) -> None:
     except BackupError as error:
         db.session.rollback()
         raise click.ClickException(f"Import refused, nothing was changed: {error}.") from None
-    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+    click.echo(f"Imported {sum(counts.values()):,} rows into {len(counts)} tables.")

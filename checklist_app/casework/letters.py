@@ -32,7 +32,7 @@ from checklist_app.casework.settings import CaseworkSettings, settings
 from checklist_app.checklist_engine import registry
 from checklist_app.checklist_engine.letter_templates import LetterTemplate
 from checklist_app.clock import today
-from checklist_app.formatting import long_date
+from checklist_app.formatting import long_date, year_group
 
 
 def letter_templates() -> dict[str, LetterTemplate]:
@@ -102,7 +102,8 @@ def letter_context(case: Case, parent: Any, meeting: Any = None, *, letter_date:
                       "address": _address(parent.address) if parent else "",
                       "postcode": parent.postcode if parent else ""},
         "pupil": {"full_name": pupil.full_name, "first_name": pupil.first_name,
-                  "date_of_birth": long_date(pupil.date_of_birth), "year_group": pupil.year_group},
+                  "date_of_birth": long_date(pupil.date_of_birth),
+                  "year_group": year_group(pupil.year_group)},
         "meeting": {"date": long_date(meeting.meeting_date) if meeting else "",
                     "time": meeting.start_time.strftime("%H:%M") if meeting and meeting.start_time
                     else "", "location": meeting.location if meeting else "",

@@ -72,7 +72,7 @@ class CaseChart:
 
     chart: Chart
     svg: str
-    rows: list[tuple[str, list[float | None]]]
+    rows: list[tuple[str, list[str]]]
     #: The Monday of each week the chart shows, in the chart's order.
     mondays: tuple[date, ...] = ()
 

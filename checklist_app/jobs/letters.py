@@ -110,9 +110,9 @@ def bulk_letters(progress: Progress, school: School, user: Any, today: date,
     if not documents:
         raise JobError("None of the letters could be made into a PDF; see the list below.")
     data, pages = merge_pdfs(documents)
-    summary = f"{len(documents)} letter{'s' if len(documents) != 1 else ''}, {pages} pages to print"
+    summary = f"{len(documents):,} letter{'s' if len(documents) != 1 else ''}, {pages:,} pages to print"
     if params.get("email"):
-        summary += f"; {emailed} e-mail{'s' if emailed != 1 else ''} sent"
+        summary += f"; {emailed:,} e-mail{'s' if emailed != 1 else ''} sent"
     return JobResult(f"letters-{today.isoformat()}.pdf", data, summary + ".")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from checklist_app.casework.models import Pupil
 from checklist_app.extensions import db
+from checklist_app.formatting import year_group as year_group_name
 from checklist_app.register.figures import PupilFigures, school_figures, year_to_date
 from checklist_app.register.models import ImportRun, RollDetails
 
@@ -100,7 +101,10 @@ def previously_at_risk(school_id: int) -> set[int] | None:
 
 
 def at_risk(school_id: int, as_of: date, year_group: str = "", cohort: str = "") -> list[AtRisk]:
-    """Pupils at risk this school year, new since the last import first, then lowest attendance."""
+    """Pupils at risk this school year, new since the last import first, then lowest attendance.
+
+    ``year_group`` is a name as :func:`checklist_app.formatting.year_group` writes it (Year 8).
+    """
     start, end = year_to_date(as_of)
     figures = school_figures(school_id, start, end)
     entries = roll(school_id)
@@ -110,7 +114,7 @@ def at_risk(school_id: int, as_of: date, year_group: str = "", cohort: str = "")
         entry = entries.get(pid)
         if entry is None or not fig.at_risk:
             continue
-        if year_group and entry.pupil.year_group != year_group:
+        if year_group and year_group_name(entry.pupil.year_group) != year_group:
             continue
         if cohort and cohort not in entry.cohorts:
             continue
@@ -151,9 +155,10 @@ def cohort_summary(school_id: int, as_of: date, figures: dict[int, PupilFigures]
     cohorts = [_summarise("All pupils", [f for _e, f in present])]
     for key, label in COHORTS.items():
         cohorts.append(_summarise(label, [f for e, f in present if key in e.cohorts]))
-    years = sorted({e.pupil.year_group for e, _f in present}, key=year_order)
-    by_year = [_summarise(f"Year group {y}", [f for e, f in present if e.pupil.year_group == y])
-               for y in years]
+    by_name: dict[str, list[PupilFigures]] = {}
+    for entry, figure in present:  # "8" from an export and "Year 8" typed on a case are one group
+        by_name.setdefault(year_group_name(entry.pupil.year_group), []).append(figure)
+    by_year = [_summarise(name, by_name[name]) for name in sorted(by_name, key=year_order)]
     return cohorts, by_year
 
 

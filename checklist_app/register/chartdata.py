@@ -19,9 +19,14 @@ def week_label(monday: date) -> str:
 
 
 def pupil_chart(name: str, figures: PupilFigures) -> Chart:
-    """A pupil's weekly attendance with the 90% and 50% lines and their baseline."""
+    """A pupil's weekly attendance with the 90% and 50% lines and their baseline.
+
+    Only school weeks are plotted (a week without a possible session, in a holiday or before
+    term, has no attendance to show); the table says how many sessions each week held, so a
+    first week of one day reads "0.0% (0 of 2 sessions)"."""
     weeks = calc.school_weeks(figures.weeks)
-    series = [Series("Attendance that week", [w.percent for w in weeks])]
+    series = [Series("Attendance that week", [w.percent for w in weeks],
+                     details=[f"{w.attended} of {w.possible} sessions" for w in weeks])]
     if figures.baseline is not None:
         series.append(Series("Baseline when the case opened", [figures.baseline] * len(weeks),
                              dashed=True))

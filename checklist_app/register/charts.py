@@ -8,23 +8,31 @@ so screen-reader users get every number. The case page, evidence pack and board 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 680, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 16, 40  # room for the last week centred under its point
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#6f72af", "#f47738", "#505a5f"]
+FONT_SIZE, LINE_HEIGHT, LEGEND_HEIGHT = 11, 13, 16
+GAP = 8  # the least space between two axis labels
+NO_SESSIONS = "No sessions"
 
 
 @dataclass
 class Series:
-    """A named line or set of bars: one value (a percentage, or ``None``) per label."""
+    """A named line or set of bars: one value (a percentage, or ``None``) per label.
+
+    ``details`` (optional, one text per label) is shown after the value in the table that goes
+    with the chart, such as "0 of 2 sessions" under a week of 0%.
+    """
 
     name: str
     values: list[float | None]
     dashed: bool = False
+    details: list[str] | None = None
 
 
 @dataclass
@@ -39,6 +47,27 @@ class Chart:
     high: float = 100.0
 
 
+@dataclass(frozen=True)
+class AxisLabel:
+    """One label under the x axis: where it is anchored, how, and its lines of text."""
+
+    x: float
+    anchor: str
+    lines: tuple[str, ...]
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """The left and right edges the label's widest line takes (estimated)."""
+        width = max(text_width(line) for line in self.lines)
+        left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
+        return left, left + width
+
+
+def text_width(text: str, size: int = FONT_SIZE) -> float:
+    """A generous estimate of a text's width in user units (there are no font metrics here)."""
+    return 0.6 * size * len(text)
+
+
 def _y(chart: Chart, value: float) -> float:
     span = (chart.high - chart.low) or 1
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - chart.low) / span)
@@ -49,36 +78,100 @@ def _x(index: int, count: int) -> float:
     return LEFT + (inner * index / (count - 1) if count > 1 else inner / 2)
 
 
-def _frame(chart: Chart, chart_id: str, body: list[str],
-           label_x: Callable[[int], float] | None = None) -> Markup:
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+def _placed(x: float, lines: tuple[str, ...]) -> AxisLabel:
+    """A label centred on ``x`` unless that would cross an edge of the picture."""
+    width = max(text_width(line) for line in lines)
+    if x + width / 2 > WIDTH:
+        return AxisLabel(x, "end", lines)
+    if x - width / 2 < 0:
+        return AxisLabel(x, "start", lines)
+    return AxisLabel(x, "middle", lines)
+
+
+def point_labels(labels: list[str]) -> list[AxisLabel]:
+    """Labels under the points of a line chart: as many as fit without touching, always the last
+    (the latest week), none crossing the edges of the picture."""
+    count = len(labels)
+    if not count:
+        return []
+    spacing = (WIDTH - LEFT - RIGHT) / max(1, count - 1)
+    widest = max(text_width(label) for label in labels)
+    step = max(1, math.ceil((widest + GAP) / spacing))
+    chosen = [_placed(_x(i, count), (labels[i],)) for i in range(0, count, step)]
+    if (count - 1) % step:
+        chosen.append(_placed(_x(count - 1, count), (labels[-1],)))
+    kept = [chosen[-1]]
+    for label in reversed(chosen[:-1]):  # from the latest back, dropping any that would touch
+        if label.extent[1] + GAP <= kept[-1].extent[0]:
+            kept.append(label)
+    return kept[::-1]
+
+
+def wrapped(text: str, width: float) -> tuple[str, ...]:
+    """``text`` in lines no wider than ``width`` (a single long word keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return tuple(lines) or ("",)
+
+
+def group_labels(labels: list[str], slot: float) -> list[AxisLabel]:
+    """Labels under the groups of a bar chart, each wrapped to the width of its group."""
+    return [_placed(LEFT + slot * i + slot / 2, wrapped(label, slot - GAP))
+            for i, label in enumerate(labels)]
+
+
+def _legend(chart: Chart, top: float) -> tuple[list[str], float]:
+    """The legend's parts from ``top`` (a new row when a name would cross the right edge), and
+    where it ends."""
+    parts, x, y = [], LEFT, top
+    for number, series in enumerate(chart.series):
+        width = 16 + text_width(series.name)
+        if x > LEFT and x + width > WIDTH:
+            x, y = LEFT, y + LEGEND_HEIGHT
+        colour = COLOURS[number % len(COLOURS)]
+        if series.dashed:  # drawn as the line is, so the baseline is told from the week's line
+            parts.append(f'<line x1="{x}" x2="{x + 12}" y1="{y - 4}" y2="{y - 4}" '
+                         f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"/>')
+        else:
+            parts.append(f'<rect x="{x}" y="{y - 6}" width="12" height="4" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y}" font-size="{FONT_SIZE}">{escape(series.name)}</text>')
+        x += width + 8
+    return parts, y
+
+
+def _frame(chart: Chart, chart_id: str, body: list[str], labels: list[AxisLabel]) -> Markup:
+    axis_y = HEIGHT - BOTTOM + 16
+    rows = max((len(label.lines) for label in labels), default=1)
+    legend, legend_y = _legend(chart, axis_y + LINE_HEIGHT * (rows - 1) + LEGEND_HEIGHT)
+    height = round(legend_y + 8)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
              f'class="chart" role="img" aria-labelledby="{chart_id}-title">',
              f'<title id="{chart_id}-title">{escape(chart.title)}</title>']
     for tick in range(int(chart.low), int(chart.high) + 1, 25):
         y = _y(chart, tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      'stroke="#e5e6e7"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'{tick}%</text>')
-    for value, label in chart.references:
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
+                     f'font-size="{FONT_SIZE}">{tick}%</text>')
+    for value, _label in chart.references:
         y = _y(chart, value)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      'stroke="#505a5f" stroke-dasharray="6 4"/>')
-        parts.append(f'<text x="{WIDTH - RIGHT}" y="{y - 4:.1f}" text-anchor="end" font-size="11">'
-                     f'{escape(label)}</text>')
     parts.extend(body)
-    step = max(1, len(chart.labels) // 8)
-    for index in range(0, len(chart.labels), step):
-        x = label_x(index) if label_x else _x(index, len(chart.labels))
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-                     f'text-anchor="middle" font-size="11">{escape(chart.labels[index])}</text>')
-    legend_x = LEFT
-    for number, series in enumerate(chart.series):
-        colour = COLOURS[number % len(COLOURS)]
-        parts.append(f'<rect x="{legend_x}" y="{HEIGHT - 14}" width="12" height="4" fill="{colour}"/>')
-        parts.append(f'<text x="{legend_x + 16}" y="{HEIGHT - 8}" font-size="11">'
-                     f'{escape(series.name)}</text>')
-        legend_x += 24 + 7 * len(series.name)
+    for value, label in chart.references:  # over the lines, with a white halo to stay legible
+        parts.append(f'<text x="{WIDTH - RIGHT}" y="{_y(chart, value) - 4:.1f}" text-anchor="end" '
+                     f'font-size="{FONT_SIZE}" stroke="#ffffff" stroke-width="3" '
+                     f'paint-order="stroke">{escape(label)}</text>')
+    for label in labels:
+        lines = "".join(f'<tspan x="{label.x:.1f}" dy="{0 if n == 0 else LINE_HEIGHT}">'
+                        f'{escape(line)}</tspan>' for n, line in enumerate(label.lines))
+        parts.append(f'<text x="{label.x:.1f}" y="{axis_y}" text-anchor="{label.anchor}" '
+                     f'font-size="{FONT_SIZE}">{lines}</text>')
+    parts.extend(legend)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every text above is escaped)
 
@@ -103,7 +196,7 @@ def line_chart(chart: Chart, chart_id: str = "chart") -> Markup:
             elif run:
                 x, y = run[0].split(",")
                 body.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{colour}"/>')
-    return _frame(chart, chart_id, body)
+    return _frame(chart, chart_id, body, point_labels(chart.labels))
 
 
 def bar_chart(chart: Chart, chart_id: str = "chart") -> Markup:
@@ -123,7 +216,7 @@ def bar_chart(chart: Chart, chart_id: str = "chart") -> Markup:
             y = _y(chart, value)
             body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{base - y:.1f}" '
                         f'fill="{colour}"/>')
-    return _frame(chart, chart_id, body, label_x=lambda i: LEFT + slot * i + slot / 2)
+    return _frame(chart, chart_id, body, group_labels(chart.labels, slot))
 
 
 def pdf_bars(chart: Chart, notes: list[str] | None = None, notes_heading: str = "") -> Markup:
@@ -138,12 +231,12 @@ def pdf_bars(chart: Chart, notes: list[str] | None = None, notes_heading: str = 
         for number, series in enumerate(chart.series):
             value = series.values[index] if index < len(series.values) else None
             if value is None:
-                cells.append("<td>no sessions</td>")
+                cells.append(f"<td>{NO_SESSIONS}</td>")
                 continue
             width = max(1, round(2 * value))
             colour = COLOURS[number % len(COLOURS)]
             cells.append(f'<td><span style="display:inline-block;width:{width}px;height:8px;'
-                         f'background:{colour}"></span> {value:.1f}%</td>')
+                         f'background:{colour}"></span> {escape(cell_text(series, index))}</td>')
         if notes is not None:
             cells.append(f"<td>{escape(notes[index] if index < len(notes) else '')}</td>")
         rows.append(f"<tr><th scope=\"row\">{escape(label)}</th>{''.join(cells)}</tr>")
@@ -155,7 +248,15 @@ def pdf_bars(chart: Chart, notes: list[str] | None = None, notes_heading: str = 
                   f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def table_rows(chart: Chart) -> list[tuple[str, list[float | None]]]:
-    """(label, one value per series) for the accessible table that goes with a chart."""
-    return [(label, [s.values[i] if i < len(s.values) else None for s in chart.series])
-            for i, label in enumerate(chart.labels)]
+def cell_text(series: Series, index: int) -> str:
+    """One value as the tables write it: "94.5%", "0.0% (0 of 2 sessions)" or "No sessions"."""
+    value = series.values[index] if index < len(series.values) else None
+    if value is None:
+        return NO_SESSIONS
+    detail = series.details[index] if series.details and index < len(series.details) else ""
+    return f"{value:.1f}% ({detail})" if detail else f"{value:.1f}%"
+
+
+def table_rows(chart: Chart) -> list[tuple[str, list[str]]]:
+    """(label, one text per series) for the accessible table that goes with a chart."""
+    return [(label, [cell_text(s, i) for s in chart.series]) for i, label in enumerate(chart.labels)]

@@ -18,6 +18,7 @@ from checklist_app.auth.models import School
 from checklist_app.clock import today
 from checklist_app.editing import commit
 from checklist_app.extensions import db
+from checklist_app.formatting import long_date
 from checklist_app.register import importing, operations
 from checklist_app.register.atrisk import at_risk
 from checklist_app.register.parsing import ALL_FIELDS, FileProblem
@@ -67,24 +68,24 @@ def import_command(urn: str, file: Path, dry_run: bool, mappings: tuple[str, ...
             click.echo(f"{file.name}: {problem}", err=True)
         hidden = checked.problem_count - len(checked.problems)
         if hidden:
-            click.echo(f"… and {hidden} more problems.", err=True)
-        click.echo(f"Nothing imported: {checked.problem_count} problems.", err=True)
+            click.echo(f"… and {hidden:,} more problems.", err=True)
+        click.echo(f"Nothing imported: {checked.problem_count:,} problems.", err=True)
         sys.exit(1)
     if checked.kind == "roll":
-        click.echo(f"Roll: {checked.pupils_new} new pupils, {checked.pupils_changed} already on the "
+        click.echo(f"Roll: {checked.pupils_new:,} new pupils, {checked.pupils_changed:,} already on the "
                    "roll (updated where changed).")
     else:
-        click.echo(f"Marks: {checked.marks} sessions for {checked.pupils_with_marks} pupils from "
-                   f"{checked.first_date:%d/%m/%Y} to {checked.last_date:%d/%m/%Y}; "
-                   f"{checked.marks_already_held} sessions already held in that range.")
+        click.echo(f"Marks: {checked.marks:,} sessions for {checked.pupils_with_marks:,} pupils from "
+                   f"{long_date(checked.first_date)} to {long_date(checked.last_date)}; "
+                   f"{checked.marks_already_held:,} sessions already held in that range.")
     if dry_run:
         click.echo("Dry run: nothing written.")
         db.session.rollback()
         return
     run = importing.confirm(school, None, today(), checked)
     commit()
-    click.echo(f"Imported {file.name}: {run.pupils_created} pupils created, {run.pupils_updated} "
-               f"updated, {run.marks_written} marks written.")
+    click.echo(f"Imported {file.name}: {run.pupils_created:,} pupils created, {run.pupils_updated:,} "
+               f"updated, {run.marks_written:,} marks written.")
 
 
 @register_group.command("recompute")
@@ -99,7 +100,7 @@ def recompute_command(urn: str | None, every: bool) -> None:
                else [_school(urn)])
     for school in schools:
         weeks, changed = operations.recompute_summaries(school)
-        click.echo(f"{school.name}: {weeks} pupil-weeks recomputed, {changed} changed.")
+        click.echo(f"{school.name}: {weeks:,} pupil-weeks recomputed, {changed:,} changed.")
     commit()
 
 

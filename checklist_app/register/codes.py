@@ -79,6 +79,12 @@ class CodeSet(BaseModel):
         """Codes keyed by their symbol."""
         return {c.code: c for c in self.codes}
 
+    def describe(self, code: str) -> str:
+        """A code with its meaning, as a page shows it: "O – Absent in other or unknown
+        circumstances" (an unknown code as it is)."""
+        found = self.by_code.get(code)
+        return f"{code} – {found.meaning}" if found else code
+
     def codes_in(self, *categories: Category) -> list[str]:
         """The symbols of every code in the given categories."""
         return [c.code for c in self.codes if c.category in categories]

@@ -41,5 +41,5 @@ def load_demo(school: School, today: date, report: Callable[[str], None]) -> Non
     run = operations.import_marks(school, None, today, "demo-marks.csv", result)
     run.at_risk_pupil_ids = sorted(at_risk_ids(school.id, today))
     db.session.flush()
-    report(f"Demo register: {DEMO_PUPILS} pupils and {run.marks_written} session marks; "
-           f"{len(run.at_risk_pupil_ids)} pupils at risk.")
+    report(f"Demo register: {DEMO_PUPILS:,} pupils and {run.marks_written:,} session marks; "
+           f"{len(run.at_risk_pupil_ids):,} pupils at risk.")

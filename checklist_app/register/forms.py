@@ -50,14 +50,15 @@ def chosen_mapping(form: FlaskForm, headers: list[str]) -> dict[str, str]:
 
 
 def filter_form(year_groups: list[str], formdata) -> FlaskForm:
-    """Filters for the pupils-at-risk list (a GET form, so no CSRF token)."""
+    """Filters for the pupils-at-risk list (a GET form, so no CSRF token); ``year_groups`` are
+    names (Year 8), each once."""
 
     class FilterForm(FlaskForm):
         class Meta:
             csrf = False
 
-        year_group = SelectField("Year group", choices=choice_list([("", "All year groups")] + [
-            (y, f"Year {y}" if y.isdigit() else y) for y in year_groups]), default="")
+        year_group = SelectField("Year group", choices=choice_list(
+            [("", "All year groups")] + [(y, y) for y in year_groups]), default="")
         cohort = SelectField("Cohort", choices=choice_list([("", "All pupils")]
                                                            + list(COHORTS.items())), default="")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from checklist_app.formatting import long_date
+from checklist_app.formatting import long_date, year_group
 from checklist_app.register.parsing import (
     MAX_PROBLEMS,
     SESSIONS,
@@ -59,7 +59,7 @@ def parse_roll(table: Table, mapping: dict[str, str]) -> tuple[list[RollRow], li
                 problems.append(Problem(number, col, "this is blank"))
             elif len(text) > limit:
                 problems.append(Problem(number, col, f"{len(text)} characters; the most is {limit}"))
-            texts[name] = text
+            texts[name] = year_group(text) if name == "year_group" else text
         raw, col = columns.cell(cells, "date_of_birth")
         born = parse_date(raw)
         if born is None:

@@ -102,5 +102,5 @@ def check():
 
 def _done(run) -> str:
     if run.kind == "roll":
-        return (f"Roll imported: {run.pupils_created} pupils added, {run.pupils_updated} updated.")
-    return f"Marks imported: {run.marks_written} sessions."
+        return f"Roll imported: {run.pupils_created:,} pupils added, {run.pupils_updated:,} updated."
+    return f"Marks imported: {run.marks_written:,} sessions."

@@ -11,10 +11,12 @@ from sqlalchemy import select
 from checklist_app.casework.models import Case, Pupil
 from checklist_app.clock import today
 from checklist_app.extensions import db
+from checklist_app.formatting import year_group as year_group_name
 from checklist_app.loading import scoped
 from checklist_app.register import calc, chartdata, charts, figures
 from checklist_app.register.atrisk import at_risk, cohort_summary, year_order
 from checklist_app.register.blueprint import REGISTER_ROLES, bp
+from checklist_app.register.codes import code_set
 from checklist_app.register.forms import filter_form
 from checklist_app.register.importing import last_marks_import
 from checklist_app.security import allow, current_school
@@ -43,9 +45,12 @@ def overview():
 def at_risk_page():
     """Pupils who crossed a threshold this school year, new since the last import first."""
     school = current_school()
-    years = sorted(set(db.session.scalars(select(Pupil.year_group).where(
-        Pupil.school_id == school.id))), key=year_order)
-    form = filter_form(years, request.args)
+    years = sorted({year_group_name(y) for y in db.session.scalars(select(Pupil.year_group).where(
+        Pupil.school_id == school.id).distinct())}, key=year_order)
+    args = request.args.copy()
+    if "year_group" in args:  # ?year_group=8 (an older link) is Year 8
+        args["year_group"] = year_group_name(args["year_group"])
+    form = filter_form(years, args)
     year_group = form.year_group.data if form.year_group.data in years else ""
     cohort = form.cohort.data if form.validate() else ""
     rows = at_risk(school.id, today(), year_group=year_group, cohort=cohort or "")
@@ -85,4 +90,4 @@ def pupil_page(pupil_id: int):
     return render_template("register/pupil.html", pupil=pupil, summary=summary, case=case,
                            chart=chart, svg=charts.line_chart(chart, "pupil-chart"),
                            rows=charts.table_rows(chart), window_marks=window_marks, terms=terms,
-                           start=start, end=end)
+                           start=start, end=end, describe=code_set().describe)

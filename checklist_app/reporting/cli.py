@@ -18,7 +18,7 @@ def _write(document: Document, output: str) -> None:
         path.write_bytes(document.data)
     except OSError as error:
         raise click.ClickException(f"Could not write {path}: {error.strerror or error}") from None
-    click.echo(f"Wrote {path} ({len(document.data) // 1024 + 1} KB).")
+    click.echo(f"Wrote {path} ({len(document.data) // 1024 + 1:,} KB).")
 
 
 @click.group("report")

@@ -83,11 +83,13 @@ def link_callback(uri: object, relative_to: object = None) -> str:
 
 
 def _environment(reports_dir: str) -> SandboxedEnvironment:
-    """A sandboxed, autoescaping environment with our date and markdown filters."""
+    """A sandboxed, autoescaping environment with our date, number and markdown filters."""
     env = SandboxedEnvironment(loader=FileSystemLoader(reports_dir), autoescape=True,
                                undefined=StrictUndefined)
     env.filters["long_date"] = formatting.long_date
     env.filters["long_datetime"] = formatting.long_datetime
+    env.filters["number"] = formatting.number
+    env.filters["year_group"] = formatting.year_group
     # Markdown as pages show it, with long runs of text cut into pieces a PDF lays out quickly.
     env.filters["markdown"] = text_runs.markdown_html
     env.filters["typed_markdown"] = text_runs.markdown_text_html
