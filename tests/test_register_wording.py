@@ -133,3 +133,23 @@ def test_command_line_counts_have_a_thousands_separator(app, school, tmp_path):
         f"{r['UPN']},05/01/2026,{s},F\n" for r in rows for s in ("AM", "PM")) * 20)
     result = runner.invoke(args=["register", "import", school.urn, str(bad)])
     assert result.exit_code == 1 and "Nothing imported: 1,200 problems." in result.output
+
+
+@pytest.mark.parametrize(("stored", "shown"), [("8", "Year 8"), ("Y14", "Year 14"), ("Year 3", "Year 3")])
+def test_editing_a_pupil_keeps_a_year_group_from_an_older_roll_import(client, school, stored, shown):
+    """Saving other details never changes the year group to the first choice in the list."""
+    pupil = Pupil(school_id=school.id, first_name="Ada", last_name="Lovelace",
+                  date_of_birth=date(2014, 3, 1), year_group=stored)
+    db.session.add(pupil)
+    login(client, UserFactory(school=school, role=Role.ATTENDANCE_LEAD))
+    db.session.commit()
+    page = client.get(f"/cases/pupils/{pupil.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option[^>]*selected[^>]*>{shown}</option>|<option[^>]*value="{shown}"'
+                     rf'[^>]*selected', page), page
+    response = client.post(f"/cases/pupils/{pupil.id}/edit", data={
+        "first_name": "Ada", "last_name": "Byron", "date_of_birth-day": "1",
+        "date_of_birth-month": "3", "date_of_birth-year": "2014", "year_group": shown,
+        "version": str(pupil.version)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(pupil)
+    assert (pupil.last_name, pupil.year_group) == ("Byron", shown)

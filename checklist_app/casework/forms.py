@@ -44,6 +44,7 @@ from checklist_app.casework.models import (
     Party,
 )
 from checklist_app.checklist_engine.forms import choice_list
+from checklist_app.formatting import year_group
 from checklist_app.input_safety import DateField, OnOrAfter
 from checklist_app.input_safety import SafeForm as FlaskForm  # one-line fields stay one line
 
@@ -96,6 +97,19 @@ class PupilForm(FlaskForm):
     social_worker_contact = StringField("Social worker's telephone or e-mail",
                                         validators=[Length(max=200)])
     version = HiddenField()
+
+
+def pupil_form(pupil: Any = None, showing: bool = True) -> PupilForm:
+    """The pupil form, built per request. The stored year group is offered as staff say it ("8" from
+    an older roll import reads "Year 8"), and kept as a choice when it is none of the usual ones, so
+    saving other details never changes it silently."""
+    form = PupilForm(obj=pupil if showing else None)
+    stored = year_group(pupil.year_group) if pupil is not None else ""
+    if stored and stored not in YEAR_GROUPS:
+        form.year_group.choices = choice_list([(y, y) for y in [*YEAR_GROUPS, stored]])
+    if pupil is not None and showing:
+        form.year_group.data = stored
+    return form
 
 
 class PupilSearchForm(FlaskForm):

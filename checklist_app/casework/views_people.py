@@ -6,7 +6,7 @@ from flask import render_template, request, url_for
 
 from checklist_app.casework import operations, queries
 from checklist_app.casework.blueprint import bp
-from checklist_app.casework.forms import ParentForm, PupilForm, PupilSearchForm
+from checklist_app.casework.forms import ParentForm, PupilSearchForm, pupil_form
 from checklist_app.casework.loading import scoped
 from checklist_app.casework.models import Parent, Pupil
 from checklist_app.casework.pages import edit_page, form_round_trip, whole_number_arg
@@ -30,7 +30,7 @@ def pupils():
 @allow(CASEWORKERS)
 def new_pupil():
     """Add a pupil; parents and carers are added on the pupil's page."""
-    form = PupilForm()
+    form = pupil_form()
     back = url_for("casework.pupils")
     return form_round_trip(
         form, "Add a pupil", back, lambda: operations.create_pupil(current_school(), form.data),
@@ -51,7 +51,7 @@ def pupil_page(pupil_id: int):
 def edit_pupil(pupil_id: int):
     """Change a pupil's details."""
     pupil = scoped(current_school(), Pupil, pupil_id)
-    form = PupilForm(obj=pupil if request.method == "GET" else None)
+    form = pupil_form(pupil, showing=request.method == "GET")
     back = url_for("casework.pupil_page", pupil_id=pupil.id)
     return edit_page(form, pupil, f"Edit {pupil.full_name}", back, lambda: operations.update_pupil(
         pupil, form.data, form.version.data), "Pupil saved.")
