@@ -143,12 +143,12 @@ def two_terms(app):
     answers[NEW_PLAN].rating = "established"  # carried from 19 (developing), now up
     db.session.commit()
     finalise(spring)
-    return school, autumn, spring
+    return school, leader, spring
 
 
 @time_machine.travel(DAY)
 def test_board_pack_change_table_across_editions(two_terms):
-    _school, _autumn, spring = two_terms
+    _school, _leader, spring = two_terms
     pages = pdf_pages(reports.board_pack_pdf(spring, DAY).data)
     summary = flat("\n".join(pages[:3]))
     table = summary[summary.index("Change since last term, by checkpoint"):
@@ -166,7 +166,7 @@ def test_board_pack_change_table_across_editions(two_terms):
 
 @time_machine.travel(DAY)
 def test_governor_home_lists_withdrawn_reworded_and_replacing_checkpoints(client, two_terms):
-    school, _autumn, _spring = two_terms
+    school, _leader, _spring = two_terms
     login(client, UserFactory(school=school, role=Role.GOVERNOR))
     page = " ".join(client.get("/").get_data(as_text=True).split())
     assert "What changed since Autumn term 2026/27" in page
@@ -175,3 +175,25 @@ def test_governor_home_lists_withdrawn_reworded_and_replacing_checkpoints(client
     assert "New: replaces checkpoint 19 (was Developing); up" in page
     assert "5. Our school" in page and "19. Our school has an additional action" in page
     assert f"/checkpoints/{CONTACTS}" not in page  # unchanged: not listed
+
+
+@time_machine.travel(DAY)
+def test_term_on_term_page_says_what_each_new_edition_did(client, two_terms):
+    _school, leader, _spring = two_terms
+    login(client, leader)
+    page = " ".join(client.get("/self-evaluation/compare").get_data(as_text=True).split())
+    assert "Wording changed in edition 2026.1" in page
+    assert "Withdrawn in edition 2026.1; replaced by checkpoint 26" in page
+    assert "Withdrawn in edition 2026.1</span>" in page  # checkpoint 5, no replacement
+    assert "New in edition 2026.1, replacing checkpoint 19" in page
+    assert page.count("in edition 2026.1") == 4
+
+
+def test_edition_notes_skip_terms_on_the_same_edition(editions):
+    old, new = editions
+    notes = rating_changes.edition_notes([old, old, new, new])
+    assert notes == {ETHOS: ["Wording changed in edition 2026.1"],
+                     EARLY_HELP: ["Withdrawn in edition 2026.1"],
+                     PLAN: ["Withdrawn in edition 2026.1; replaced by checkpoint 26"],
+                     NEW_PLAN: ["New in edition 2026.1, replacing checkpoint 19"]}
+    assert rating_changes.edition_notes([old, old]) == {}

@@ -190,3 +190,35 @@ def _row(item: Item, old: Item | None, now: RatingLevel | None, before: RatingLe
     return RatingChange(item.id, item.number, item.text, item.local, Kind.SAME, now=now, before=before,
                         altered=altered, old_number=old.number if old.number != item.number else None,
                         movement=_direction(now, before, order))
+
+
+def edition_notes(editions: Iterable[Definition]) -> dict[str, list[str]]:
+    """Per checkpoint id, what each change of edition did to it, oldest first ("Wording changed
+    in edition 2026.1", "Withdrawn in edition 2026.1; replaced by checkpoint 26"), for the
+    term-on-term page. ``editions`` are the terms' editions in term order (repeats skipped)."""
+    notes: dict[str, list[str]] = {}
+    distinct: list[Definition] = []
+    for definition in editions:
+        if not distinct or distinct[-1].version != definition.version:
+            distinct.append(definition)
+    for old, new in zip(distinct, distinct[1:], strict=False):
+        edition = f"edition {new.version}"
+        for row in compare(old, new, [i.id for i in new.items(include_withdrawn=True)], {}, {}):
+            if row.kind is Kind.WITHDRAWN:
+                note = f"Withdrawn in {edition}" + (
+                    f"; replaced by checkpoint {row.replaced_by}" if row.replaced_by else "")
+            elif row.kind is Kind.REPLACEMENT:
+                numbers = " and ".join(p.number for p in row.replaces)
+                plural = "s" if len(row.replaces) > 1 else ""
+                note = f"New in {edition}, replacing checkpoint{plural} {numbers}"
+            elif row.kind is Kind.NEW:
+                note = f"New in {edition}"
+            elif row.altered or row.old_number:
+                what = [f"{ALTERED.get(name, name)} changed" for name in row.altered]
+                what += [f"was checkpoint {row.old_number}"] if row.old_number else []
+                text = "; ".join(what)
+                note = f"{text[0].upper()}{text[1:]} in {edition}"
+            else:
+                continue
+            notes.setdefault(row.item_id, []).append(note)
+    return notes
