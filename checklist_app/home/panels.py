@@ -22,7 +22,7 @@ from checklist_app.auth.models import School
 from checklist_app.casework.dashboard import open_case_rows
 from checklist_app.casework.models import Case, Letter, LetterStatus, Pupil
 from checklist_app.extensions import db
-from checklist_app.self_evaluation import board, insights, services
+from checklist_app.self_evaluation import board, insights, rating_changes, services
 from checklist_app.self_evaluation.models import (
     OPEN_STATUSES,
     Action,
@@ -150,24 +150,34 @@ def casework_panel(school: School, today: date) -> dict[str, Any]:
 
 
 def governor_panel(school: School) -> dict[str, Any]:
-    """The latest finalised self-evaluation and how its ratings moved since the one before."""
+    """The latest finalised self-evaluation and what changed since the one before: ratings that
+    moved, and across a new edition the checkpoints withdrawn, reworded or replaced."""
     finalised = [e for e in services.list_self_evaluations(school, None) if e.is_finalised and e.is_current]
     latest = finalised[0] if finalised else None
     previous = next((e for e in finalised[1:] if e.term != latest.term), None) if latest else None
     changes: list[dict[str, Any]] = []
     if latest is not None and previous is not None:
         definition = services.definition_for(latest)
-        scale = {lvl.value: lvl.label for lvl in definition.rating_scale}
-        ratings: dict[tuple[int, str], str | None] = {
-            (evaluation_id, item_id): rating for evaluation_id, item_id, rating in db.session.execute(
+        ratings: dict[int, dict[str, str | None]] = {latest.id: {}, previous.id: {}}
+        for evaluation_id, item_id, rating in db.session.execute(
                 select(CheckpointAnswer.self_evaluation_id, CheckpointAnswer.item_id, CheckpointAnswer.rating)
-                .where(CheckpointAnswer.self_evaluation_id.in_([latest.id, previous.id])))}
-        for item in definition.items():
-            now, before = ratings.get((latest.id, item.id)), ratings.get((previous.id, item.id))
-            if now != before:
-                changes.append({"number": item.number, "title": item.text, "item_id": item.id,
-                                "before": scale.get(before or "", "Not rated"),
-                                "now": scale.get(now or "", "Not rated"),
-                                "up": RATING_ORDER.index(now) > RATING_ORDER.index(before)
-                                if now in RATING_ORDER and before in RATING_ORDER else None})
+                .where(CheckpointAnswer.self_evaluation_id.in_([latest.id, previous.id]))):
+            ratings[evaluation_id][item_id] = rating
+        # The checkpoints the latest lists, as services.checkpoints_of picks them for a finalised one.
+        shown = [item.id for item in definition.items(include_withdrawn=True)
+                 if item.id in ratings[latest.id] or not (item.withdrawn or item.local)]
+        rows = rating_changes.compare(services.definition_for(previous), definition, shown,
+                                      ratings[previous.id], ratings[latest.id])
+        changes = [_governor_row(row) for row in rows if row.changed]
     return {"latest": latest, "previous": previous, "changes": changes}
+
+
+def _governor_row(row: rating_changes.RatingChange) -> dict[str, Any]:
+    withdrawn = row.kind is rating_changes.Kind.WITHDRAWN
+    before = row.before.label if row.before else "Not rated"
+    return {"number": row.number, "title": row.text, "item_id": None if withdrawn else row.item_id,
+            "before": "Not listed" if row.kind is rating_changes.Kind.NEW else before,
+            "now": "Withdrawn" if withdrawn else (row.now.label if row.now else "Not rated"),
+            "up": {1: True, -1: False}.get(row.movement) if row.movement is not None else None,
+            "note": "" if row.kind is rating_changes.Kind.SAME and not row.altered and not row.old_number
+            else row.description}

@@ -11,8 +11,8 @@ import io
 from typing import Any
 
 MM = 72 / 25.4  # points per millimetre (ReportLab's ``mm``)
-RIGHT_EDGE = 192 * MM  # the right margin of the A4 page in report.css
-BASELINE = 9 * MM
+RIGHT_EDGE = 195 * MM  # the right margin of the A4 page in report.css
+BASELINE = 7 * MM
 SIZE = 8
 FONT_NAME = "/ChecklistPageNumber"
 

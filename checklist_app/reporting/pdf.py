@@ -127,9 +127,11 @@ def html_to_pdf(html: str) -> bytes:
     # marks stays one piece of text). "&amp;gt;" is left alone: its "&" is not next to "gt;".
     html = html.replace("&gt;", ">")
     # ``path`` names a document inside the assets folder so that relative URIs belong there.
+    # ``capacity=-1`` keeps the source in memory: over 100 KB (a fully filled self-evaluation)
+    # xhtml2pdf would spill it to a temporary file that it never closes.
     status = pisa.CreatePDF(html, dest=out, path=str(ASSETS_DIR / "report.html"),
                             link_callback=link_callback, resource_policy=resource_policy(),
-                            encoding="utf-8")
+                            encoding="utf-8", capacity=-1)
     if status.err:
         raise PDFRenderError(f"xhtml2pdf reported {status.err} error(s) building the PDF")
     return number_pages(out.getvalue())

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from checklist_app.extensions import db
 from checklist_app.formatting import long_date, summary
 from checklist_app.reporting.school_trend import school_trend
-from checklist_app.self_evaluation import board, services
+from checklist_app.self_evaluation import board, rating_changes, services
 from checklist_app.self_evaluation.models import Action as ActionModel
 from checklist_app.self_evaluation.models import (
     ActionStatus,
@@ -55,18 +55,14 @@ def previous_finalised(evaluation: SelfEvaluation) -> SelfEvaluation | None:
     return max(earlier, key=lambda e: e.term.sort_key, default=None)
 
 
-def _change(now: str | None, before: str | None, order: dict[str, int], labels: dict[str, str],
-            had_baseline: bool) -> str:
-    if not had_baseline:
-        return "No earlier term"
-    if before is None:
-        return "Not rated last term" if now else "Not rated"
-    if now is None:
-        return f"Not rated (was {labels.get(before, before)})"
-    if now == before:
-        return "No change"
-    direction = "Up" if order.get(now, 0) > order.get(before, 0) else "Down"
-    return f"{direction} from {labels.get(before, before)}"
+def change_row(change: rating_changes.RatingChange) -> dict[str, str]:
+    """A row of the board pack's change table: number, title, rating now, change since last term."""
+    if change.kind is rating_changes.Kind.WITHDRAWN:
+        rating = "Withdrawn"
+    else:
+        rating = change.now.label if change.now else "Not rated"
+    return {"number": change.number, "title": summary(change.text, 70), "rating_label": rating,
+            "change": change.description}
 
 
 def _action_counts(evaluation: SelfEvaluation, today: date) -> dict[str, int]:
@@ -90,13 +86,15 @@ def board_pack_report(evaluation: SelfEvaluation, today: date) -> dict[str, Any]
     plan = action_plan_report(evaluation, today)
     definition = services.definition_for(evaluation)
     scale = definition.rating_scale
-    order = {level.value: index for index, level in enumerate(scale)}
-    labels = {level.value: level.label for level in scale}
     baseline = previous_finalised(evaluation)
     before: dict[str, str | None] = {}
     if baseline is not None:
         before = {a.item_id: a.rating for a in db.session.scalars(select(CheckpointAnswer).where(
             CheckpointAnswer.self_evaluation_id == baseline.id))}
+    changes = rating_changes.compare(
+        services.definition_for(baseline) if baseline else None, definition,
+        [c["id"] for c in plan["checkpoints"]], before,
+        {c["id"]: c["rating"] for c in plan["checkpoints"]})
     now_counts = Counter(c["rating"] for c in plan["checkpoints"] if c["rating"])
     before_counts = Counter(r for r in before.values() if r)
     next_review = services.sign_off_dates(evaluation).get("next_review_date")
@@ -112,11 +110,7 @@ def board_pack_report(evaluation: SelfEvaluation, today: date) -> dict[str, Any]
                             "revision": c.revision, "reply": c.reply,
                             "reply_author": c.reply_author_name, "reply_when": c.replied_at}
                            for c in board.board_comments(evaluation)],
-        "changes": [{"number": c["number"], "title": summary(c["text"], 70),
-                     "rating_label": c["rating_label"],
-                     "change": _change(c["rating"], before.get(c["id"]), order, labels,
-                                       baseline is not None)}
-                    for c in plan["checkpoints"]],
+        "changes": [change_row(c) for c in changes],
         "action_counts": _action_counts(evaluation, today),
         "next_review": next_review if isinstance(next_review, date) else None,
         "attendance_trend": school_trend(evaluation.school_id, evaluation.term, today),

@@ -17,7 +17,7 @@ from checklist_app.checklist_engine.pinning import definition_of, local_items, l
 from checklist_app.checklist_engine.schema import Definition, RatingLevel
 from checklist_app.extensions import db
 from checklist_app.formatting import summary
-from checklist_app.self_evaluation import DEFINITION_KEY
+from checklist_app.self_evaluation import DEFINITION_KEY, rating_changes
 from checklist_app.self_evaluation.models import (
     OPEN_STATUSES,
     Action,
@@ -76,6 +76,7 @@ class Comparison:
     rows: list[ComparisonRow]
     opened: dict[str, int]
     closed: dict[str, int]
+    notes: dict[str, list[str]] = field(default_factory=dict)  # by checkpoint id, across editions
 
 
 def _short(text: str) -> str:
@@ -118,7 +119,8 @@ def comparison(school_id: int, finalised_only: bool = False) -> Comparison:
         opened[opened_term] += 1
         if closed_term:
             closed[closed_term] += 1
-    return Comparison(terms, shown, dict(opened), dict(closed))
+    notes = rating_changes.edition_notes(definitions[t.snapshot_id] for t in terms)
+    return Comparison(terms, shown, dict(opened), dict(closed), notes)
 
 
 @dataclass
