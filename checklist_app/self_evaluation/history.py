@@ -41,13 +41,21 @@ class Change(NamedTuple):
 
 @dataclass
 class Entry:
-    """One readable line of the history (``reason`` is typed text, like a reopen reason)."""
+    """One readable line of the history (``reason`` is typed text, like a reopen reason).
+
+    ``topic`` says what the entry is about, for the page's filter ("checkpoint:<item id>",
+    "actions", "sign-off" or "board"); ``kind`` and ``subject`` let the page fold a run of like
+    entries made at once (carrying 21 checkpoints forward) under one heading.
+    """
 
     at: datetime
     who: str
     what: str
     reason: str = ""
     changes: list[Change] = field(default_factory=list)
+    topic: str = "sign-off"
+    kind: str = ""
+    subject: str = ""
 
 
 def _text(value: Any) -> str:
@@ -98,11 +106,13 @@ class _Reader:
     def answer(self, event: AuditEvent) -> Entry:
         item_id = self.answer_items.get(event.record_id) or _pairs(event.changes, "item_id")[1]
         name = self.checkpoint_name(item_id)
-        what = {"create": f"Answered {name}", "reopen": f"Carried {name} into the new revision"}\
-            .get(event.action, f"Changed {name}")
+        kind = {"create": "answered", "reopen": "revision"}.get(event.action, "changed")
         if event.action == "create" and _pairs(event.changes, "reviewed_this_term")[1] is False:
-            what = f"Carried {name} forward from last term"
-        entry = Entry(event.at, event.user_name, what, event.reason)
+            kind = "carried"
+        what = {"answered": f"Answered {name}", "revision": f"Carried {name} into the new revision",
+                "carried": f"Carried {name} forward from last term"}.get(kind, f"Changed {name}")
+        entry = Entry(event.at, event.user_name, what, event.reason, topic=f"checkpoint:{item_id}",
+                      kind=f"checkpoint-{kind}", subject=name[0].upper() + name[1:])
         old, new = _pairs(event.changes, "rating")
         if "rating" in event.changes:
             entry.changes.append(Change("Rating", self.ratings.get(old, _text(old)),
@@ -128,8 +138,10 @@ class _Reader:
 
     def action(self, event: AuditEvent) -> Entry:
         label = self.actions.get(event.record_id, "an action")
-        what = f"Opened {label}" if event.action == "create" else f"Changed {label}"
-        entry = Entry(event.at, event.user_name, what, event.reason)
+        kind = "opened" if event.action == "create" else "changed"
+        what = f"Opened {label}" if kind == "opened" else f"Changed {label}"
+        entry = Entry(event.at, event.user_name, what, event.reason, topic="actions",
+                      kind=f"action-{kind}", subject=label[0].upper() + label[1:])
         for key, label_text in ACTION_FIELDS.items():
             if key not in event.changes:
                 continue
@@ -156,10 +168,10 @@ class _Reader:
             reply = _pairs(event.changes, "reply")[1]
             if reply:
                 return Entry(event.at, event.user_name, "Replied to a governing board comment",
-                             changes=[Change("Reply", "—", _text(reply), True)])
+                             changes=[Change("Reply", "—", _text(reply), True)], topic="board")
             body = _pairs(event.changes, "body")[1]
             return Entry(event.at, event.user_name, "Added a governing board comment",
-                         changes=[Change("Comment", "—", _text(body), True)])
+                         changes=[Change("Comment", "—", _text(body), True)], topic="board")
         return None
 
 
