@@ -78,7 +78,7 @@ def test_attendance_lead_imports_the_register_and_reads_who_is_at_risk(visitor, 
     expect(page.get_by_role("status")).to_contain_text("Marks imported")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pupils at risk")
     at_risk = page.get_by_role("table", name=re.compile("at risk$"))
-    expect(at_risk).to_contain_text("new since the last import")
+    expect(at_risk).to_contain_text("New since the last import")
     v.screenshot("33-pupils-at-risk")
 
     first = at_risk.get_by_role("rowheader").first.get_by_role("link")
