@@ -56,7 +56,8 @@ WIDTHS = """() => {
     (!e.closest('.app-table-wrap') || getComputedStyle(e).position === 'absolute') &&
     ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1));
   return [document.documentElement.scrollWidth, window.innerWidth,
-          out.slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)];
+          out.slice(0, 5).map(e =>
+            `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)];
 }"""
 WITHOUT_CONTRAST = {"resultTypes": ["violations"], "rules": {"color-contrast": {"enabled": False}}}
 
