@@ -12,6 +12,7 @@ client commits what a test arranged before each request). Examples::
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any
@@ -159,3 +160,13 @@ class SelfEvaluationFactory(Factory):
 def login(client, user: User, password: str = PASSWORD):
     """Log the test client in as ``user``."""
     return client.post("/login", data={"email": user.email, "password": password})
+
+
+def without_govuk_classes(html: str) -> str:
+    """The page with GOV.UK Frontend's classes taken out (and a class attribute left empty by that
+    dropped), so a test can read a table's structure and our own classes (``rating-…``, ``diff-…``,
+    ``struck``) without spelling out GOV.UK's markup."""
+    def keep(match: re.Match) -> str:
+        names = [n for n in match.group(1).split() if not n.startswith("govuk-")]
+        return f' class="{" ".join(names)}"' if names else ""
+    return re.sub(r' class="([^"]*)"', keep, html)

@@ -64,6 +64,10 @@ def test_chosen_cases_include_every_draft(clock, app, client, school, leader):
     second, _p2, _l2 = case_with_draft_not_due(school, leader)
     form = client.get("/jobs/").get_data(as_text=True)
     assert second.pupil.full_name in form and "(1 draft letter)" in form
+    cases = form[form.index('<fieldset class="govuk-fieldset" id="case_ids"'):]
+    cases = cases[:cases.index("</fieldset>")]  # GOV.UK checkboxes, each with its own label
+    assert cases.count('class="govuk-checkboxes__input"') == 2
+    assert '<label class="govuk-label govuk-checkboxes__label" for="case_ids-0">' in cases
     client.post("/jobs/bulk-letters", data={"which": "cases", "case_ids": [first.id, second.id]})
     _wait(app)
     job = _only_job()
@@ -73,7 +77,10 @@ def test_chosen_cases_include_every_draft(clock, app, client, school, leader):
 def test_choosing_no_case_is_refused_keeping_the_choice(clock, client, school, leader):
     response = client.post("/jobs/bulk-letters", data={"which": "cases"})
     assert response.status_code == 400
-    assert "Choose at least one case" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Choose at least one case" in page
+    assert '<a href="#case_ids">Cases: Choose at least one case' in page  # the summary leads to the boxes
+    assert 'id="case_ids-error"' in page and re.search(r'<input checked[^>]*value="cases"', page)
     assert db.session.scalars(db.select(Job)).first() is None
 
 
@@ -162,7 +169,7 @@ def test_board_packs_offer_the_terms_by_name_not_a_typed_slug(clock, app, client
 
     make_evaluation(school, "2025-26-summer")
     page = client.get("/jobs/").get_data(as_text=True)
-    board = page.split("<h2>Board packs</h2>")[1].split("</form>")[0]
+    board = page.split(">Board packs</h2>")[1].split("</form>")[0]
     assert "2026-27-autumn</" not in board and "For example" not in board
     labels = [line.split(">")[-1] for line in board.split("</label>")[:-1]]
     assert labels[:3] == ["Spring term 2026/27", "Autumn term 2026/27", "Summer term 2025/26"]

@@ -73,7 +73,8 @@ def test_edit_and_close_an_action(client, leader, school):
     assert action.status is ActionStatus.DONE
     assert action.completed_on == TODAY and action.closed_term == Term.for_date(TODAY).slug
     plan = client.get(f"/self-evaluation/{evaluation.id}/action-plan").get_data(as_text=True)
-    assert 'class="struck"><p>Train all tutors' in plan  # closed actions stay, struck through
+    # closed actions stay, struck through
+    assert re.search(r'class="govuk-table__cell struck"><div class="app-prose"><p>Train all tutors', plan)
 
 
 def test_conflicting_action_edit_shows_both_versions(client, leader, school):
@@ -100,7 +101,7 @@ def test_filters_by_owner_status_and_overdue(client, leader, school):
                 status=ActionStatus.DONE, owner=other)
     page = client.get("/self-evaluation/actions?overdue=1").get_data(as_text=True)
     assert "Overdue one" in page and "Due later" not in page and "Done late" not in page
-    assert "tag-overdue" in page
+    assert 'class="govuk-tag govuk-tag--red">Overdue</strong>' in page
     page = client.get(f"/self-evaluation/actions?owner=u{other.id}").get_data(as_text=True)
     assert "Overdue one" in page and "Done late" in page and "Due later" not in page
     page = client.get("/self-evaluation/actions?owner=nChair of governors").get_data(as_text=True)
@@ -159,4 +160,4 @@ def test_numbers_run_on_per_school(client, leader, school):
     numbers = db.session.scalars(db.select(Action.number).order_by(Action.number)).all()
     assert numbers == [1, 2]
     page = client.get("/self-evaluation/actions").get_data(as_text=True)
-    assert len(re.findall(r'<th scope="row">\d+</th>', page)) == 2
+    assert len(re.findall(r'<th class="govuk-table__header" scope="row">\d+</th>', page)) == 2

@@ -13,6 +13,7 @@ import yaml
 
 from checklist_app.extensions import db
 from checklist_app.self_evaluation.models import CheckpointAnswer, SelfEvaluation
+from tests.factories import without_govuk_classes
 from tests.self_evaluation_factories import FIRST, RATING, finalise, make_evaluation, rate, this_term
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +138,8 @@ def test_a_reworded_checkpoint_shows_old_wording_beside_new(client, leader, scho
     words = _text(page)
     assert "The wording or guidance of this checkpoint changed in the new edition" in words
     assert "replaces checkpoint" not in words
-    old = re.search(r'<td class="diff-old">(.*?)</td>\s*<td class="diff-new">(.*?)</td>', page, re.S)
+    old = re.search(r'<td class="diff-old app-prose">(.*?)</td>\s*<td class="diff-new app-prose">(.*?)</td>',
+                    without_govuk_classes(page), re.S)
     assert old and "Our school has a strong ethos" in old.group(1)
     assert "Reworded in 2026." in old.group(2)
     unchanged = _text(client.get(f"/self-evaluation/{new.id}/checkpoints/{FIRST}")

@@ -9,7 +9,7 @@ import time_machine
 
 from checklist_app.auth.models import Role
 from checklist_app.extensions import db
-from tests.factories import SchoolFactory, UserFactory, login
+from tests.factories import SchoolFactory, UserFactory, login, without_govuk_classes
 from tests.self_evaluation_factories import FIRST, RATING, make_action, make_evaluation, rate
 from tests.test_self_evaluation_governance import count_queries
 
@@ -59,9 +59,10 @@ def test_history_reads_in_the_schools_words(app, client):
         newer = client.get(revision_url + "/history").get_data(as_text=True)
     assert "22 November 2026 at 14:05" in page
     assert "Changed checkpoint 1 (Our school leadership team" in page
-    assert re.search(r"(<p>)?Read in June\.(</p>)?</td><td class=\"diff-new\">(<p>)?Read again in "
-                     r"November\.", page)
-    assert re.search(r"Developing</td><td class=\"diff-new\">Established", page)
+    bare = without_govuk_classes(page)  # old beside new, in a table
+    assert re.search(r'<td class="diff-old">(<div class="app-prose"><p>)?Read in June\.(</p></div>)?</td>'
+                     r'<td class="diff-new">(<div class="app-prose"><p>)?Read again in November\.', bare)
+    assert re.search(r'<td class="diff-old">Developing</td><td class="diff-new">Established', bare)
     assert "Finalised and signed off the self-evaluation" in page
     assert "Person completing" in page and "21 November 2026" in page
     assert "Governors asked for the June data." in page
@@ -81,7 +82,10 @@ def test_history_takes_a_few_queries_however_long(app, client):
     for n in range(5):
         make_action(evaluation, text=f"Action {n}")
     page = client.get(url).get_data(as_text=True)
-    assert page.count("Answered checkpoint") == 25 and "Opened action 6 (Action 4)" in page
+    # Made together, they are folded under one heading each, every one still listed.
+    assert "Answered 25 checkpoints" in page and "Opened 5 actions" in page
+    assert page.count('<h4 class="govuk-heading-s">Checkpoint ') == 25
+    assert '<h4 class="govuk-heading-s">Action 6 (Action 4)</h4>' in page
     assert _statements(client, url) == few
 
 
@@ -138,10 +142,9 @@ def test_history_and_reopen_reasons_show_typed_markdown_formatted(app, client):
                  "Why is checkpoint 1 <strong>developing</strong>?",
                  "Governors asked for the <strong>June</strong> data."):
         assert html in page, html
-    # Plain values stay plain: dates, names, ratings and "—" for nothing.
-    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">21 November 2026</td>', page)
-    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">Sam Lee</td>', page)
-    assert re.search(r'<td class="diff-old">—</td><td class="diff-new">Developing</td>', page)
+    # Plain values stay plain: dates, names and ratings (what was set where there was nothing before).
+    for value in ("21 November 2026", "Sam Lee", "Developing"):
+        assert f'<dd class="govuk-summary-list__value">{value}</dd>' in page, value
     assert not RAW.search(page), RAW.search(page)
     overview = client.get(revision_url).get_data(as_text=True)
     assert "**" not in overview

@@ -164,7 +164,7 @@ def test_local_checkpoint_added_after_official_ones_and_withdrawn(client, leader
     overview = client.get(f"/self-evaluation/{evaluation.id}").get_data(as_text=True)
     assert "0 of 26 checkpoints" in overview
     assert overview.index("Our breakfast club") > overview.index("data sharing system")
-    assert 'tag-local">Local' in overview
+    assert 'govuk-tag--purple">Local' in overview
     page = client.get(f"/self-evaluation/{evaluation.id}/checkpoints/local-1").get_data(as_text=True)
     assert "A checkpoint the school added" in page
     assert client.post(f"/self-evaluation/{evaluation.id}/checkpoints/local-1",

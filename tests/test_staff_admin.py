@@ -57,6 +57,28 @@ def test_change_role_and_remove_only_within_the_school(app, client):
     assert db.session.get(Membership, own.id) is not None  # cannot remove yourself
 
 
+def test_a_members_page_changes_the_role_with_govuk_radios_or_removes_them(app, client):
+    school = SchoolFactory(name="Oak")
+    admin = UserFactory(school=school, role=Role.ADMIN)
+    teacher = UserFactory(school=school, role=Role.STAFF, name="Sam Teacher")
+    db.session.commit()
+    login(client, admin)
+    listing = client.get("/admin/users/").get_data(as_text=True)
+    membership = teacher.memberships[0]
+    assert f'href="/admin/users/{membership.id}/role">Change role or remove' in listing
+    assert "<select" not in listing  # no hand-made role box in each row any more
+    page = client.get(f"/admin/users/{membership.id}/role").get_data(as_text=True)
+    assert '<h1 class="govuk-heading-l">Sam Teacher</h1>' in page
+    checked = re.search(r'<input[^>]*checked[^>]*value="(\w+)"|<input[^>]*value="(\w+)"[^>]*checked', page)
+    assert "govuk-radios__input" in page and "staff" in checked.groups()
+    assert f'action="/admin/users/{membership.id}/remove"' in page
+    refused = client.post(f"/admin/users/{membership.id}/role", data={})
+    assert refused.status_code == 400 and "Choose a role." in refused.get_data(as_text=True)
+    assert membership.role is Role.STAFF
+    own = client.get(f"/admin/users/{admin.memberships[0].id}/role")
+    assert own.status_code == 302  # your own role is changed by another administrator
+
+
 def test_only_admins_manage_users(app, client):
     school = SchoolFactory()
     head = UserFactory(school=school, role=Role.SENIOR_LEADER)

@@ -59,6 +59,12 @@ class Entry:
     reason: str = ""
     changes: list[Row] = field(default_factory=list)
     about: str = ""  # the case or pupil it belongs to, where the page does not already say
+    # For a self-evaluation's history page: what the entry is about, for its filter
+    # ("checkpoint:<item id>", "actions", "sign-off" or "board"), and ``kind`` / ``subject`` to
+    # fold a run of like entries made at once (21 checkpoints carried forward) under one heading.
+    topic: str = "sign-off"
+    kind: str = ""
+    subject: str = ""
 
 
 # --- values ----------------------------------------------------------------------------------

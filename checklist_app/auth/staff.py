@@ -79,10 +79,9 @@ def index():
                   "elsewhere, they log in with their own password.", "success")
             return redirect(url_for("staff.index"))
     members = sorted(_members(), key=lambda m: m.name.lower())
-    role_options = [(r.value, ROLE_LABELS[r]) for r in SCHOOL_ROLES]
     two_factor_form = RequireTwoFactorForm(require=current_school().require_two_factor)
     return render_template("staff/index.html", members=members, form=form,
-                           role_options=role_options, two_factor_form=two_factor_form), \
+                           two_factor_form=two_factor_form), \
         400 if form.errors else 200
 
 
@@ -101,19 +100,21 @@ def require_two_factor():
     return redirect(url_for("staff.index"))
 
 
-@bp.post("/<int:membership_id>/role")
+@bp.route("/<int:membership_id>/role", methods=["GET", "POST"])
 @allow(ADMINS)
 def change_role(membership_id: int):
-    """Give a member another role in this school."""
-    membership, form = _membership(membership_id), RoleForm()
+    """Give a member another role in this school, or remove them (from the same page)."""
+    membership = _membership(membership_id)
     if membership.user_id == current_user.id:
         flash("You cannot change your own role; ask another administrator.", "error")
-    elif form.validate_on_submit():
+        return redirect(url_for("staff.index"))
+    form = RoleForm(role=membership.role.value)
+    if form.validate_on_submit():
         run(lambda: operations.change_role(membership, Role(form.role.data)))
         flash(f"{membership.name} is now {membership.role.label.lower()}.", "success")
-    else:
-        flash("Choose a role.", "error")
-    return redirect(url_for("staff.index"))
+        return redirect(url_for("staff.index"))
+    return render_template("staff/member.html", membership=membership, form=form), \
+        400 if form.errors else 200
 
 
 @bp.post("/<int:membership_id>/remove")

@@ -123,6 +123,27 @@ class PupilSearchForm(FlaskForm):
     q = StringField("Search by name or UPN", validators=[Length(max=SEARCH_MAX)])
 
 
+class CaseFilterForm(FlaskForm):
+    """Which open cases the dashboard lists (a GET form, so no CSRF token)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    lead = SelectField("Lead professional", validate_choice=False, default="")
+    stage = SelectField("Stage", validate_choice=False, default="")
+
+
+def case_filter_form(formdata: Any, leads: Iterable[tuple[int, str]], stages: Iterable[Any]) \
+        -> CaseFilterForm:
+    """The dashboard's filter read from the query string, offering the school's staff and stages."""
+    form = CaseFilterForm(formdata=formdata)
+    form.lead.choices = choice_list([("", "Everyone"), *((str(i), name) for i, name in leads)])
+    form.stage.choices = choice_list([("", "All stages"), *((s.value, s.label) for s in stages)])
+    return form
+
+
 class ParentForm(FlaskForm):
     """A parent or carer."""
 

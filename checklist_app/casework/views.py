@@ -15,7 +15,7 @@ from checklist_app.casework import operations, queries
 from checklist_app.casework.blueprint import bp
 from checklist_app.casework.dashboard import dashboard_page
 from checklist_app.casework.facts import view_of
-from checklist_app.casework.forms import CaseForm, CloseCaseForm
+from checklist_app.casework.forms import CaseForm, CloseCaseForm, case_filter_form
 from checklist_app.casework.letters import letter_templates
 from checklist_app.casework.loading import case_with_records, scoped
 from checklist_app.casework.models import (
@@ -48,9 +48,10 @@ def dashboard():
     stage_value = Stage(stage) if stage in {s.value for s in Stage} else None
     today = clock.today()
     board = dashboard_page(current_school().id, lead_id, stage_value, whole_number_arg("page"), today)
+    form = case_filter_form(request.args, staff_choices(current_school()),
+                            [s for s in Stage if s is not Stage.CLOSED])
     return render_template("casework/dashboard.html", rows=board.rows, pager=board.pager,
-                           leads=staff_choices(current_school()), lead_id=lead_id, stage=stage_value,
-                           stages=[s for s in Stage if s is not Stage.CLOSED], today=today)
+                           form=form, lead_id=lead_id, stage=stage_value, today=today)
 
 
 @bp.route("/<int:case_id>")

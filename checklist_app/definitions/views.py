@@ -8,6 +8,7 @@ from checklist_app.checklist_engine.diff import diff
 from checklist_app.checklist_engine.pinning import drift
 from checklist_app.checklist_engine.registry import registry
 from checklist_app.definitions.blueprint import bp
+from checklist_app.definitions.forms import compare_form
 from checklist_app.security import EVERYONE, allow
 
 
@@ -37,4 +38,4 @@ def compare(key: str):
     old = reg.get(key, request.args.get("old", versions[0].version)) or abort(404)
     new = reg.get(key, request.args.get("new", versions[-1].version)) or abort(404)
     return render_template("definitions/compare.html", key=key, old=old, new=new,
-                           versions=versions, changes=diff(old, new))
+                           form=compare_form(versions, old, new), changes=diff(old, new))

@@ -12,7 +12,7 @@ from checklist_app.formatting import summary
 from checklist_app.security import LEADERS, READERS, STAFF, allow, can, current_school
 from checklist_app.self_evaluation import actions, services
 from checklist_app.self_evaluation.blueprint import bp
-from checklist_app.self_evaluation.forms import VersionForm, action_form_class
+from checklist_app.self_evaluation.forms import VersionForm, action_filter_form, action_form_class
 from checklist_app.self_evaluation.models import Action, ActionStatus, SelfEvaluation
 from checklist_app.self_evaluation.pages import evaluation_for, locked_page
 from checklist_app.self_evaluation.services import Locked
@@ -56,16 +56,15 @@ def action_plan(evaluation_id: int):
 def school_actions():
     """Every action of the school, filtered by owner, status and overdue."""
     school = current_school()
-    filters = actions.ActionFilters(owner=request.args.get("owner", ""),
-                                    status=request.args.get("status", ""),
-                                    overdue=request.args.get("overdue") == "1")
+    form = action_filter_form(request.args, actions.owner_filter_choices(school.id))
+    filters = actions.ActionFilters(owner=form.owner.data or "", status=form.status.data or "",
+                                    overdue=bool(form.overdue.data))
     latest = services.latest_current(school.id)
     return render_template(
-        "self_evaluation/actions.html", filters=filters,
+        "self_evaluation/actions.html", filters=filters, form=form,
         rows=[actions.as_row(a, clock.today())
               for a in actions.school_actions(school.id, filters, clock.today())],
         numbers=_numbers(latest),
-        owners=actions.owner_filter_choices(school.id), statuses=list(ActionStatus),
         draft=latest if latest and not latest.is_finalised else None)
 
 

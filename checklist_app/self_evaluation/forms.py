@@ -173,3 +173,61 @@ class VersionForm(FlaskForm):
     """A button that changes a record: carries the version it was shown."""
 
     version = HiddenField()
+
+
+class ActionFilterForm(FlaskForm):
+    """Which of the school's actions to list (a GET form: no CSRF token)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    owner = SelectField("Responsible person", validate_choice=False, default="")
+    status = SelectField("Status", validate_choice=False, default="")
+    overdue = BooleanField("Only overdue actions")
+
+
+def action_filter_form(formdata: Any, owners: list[tuple[str, str]]) -> ActionFilterForm:
+    """The actions filter read from the query string, offering the school's owners and statuses."""
+    form = ActionFilterForm(formdata=formdata)
+    form.owner.choices = choice_list([("", "Anyone"), *owners])
+    form.status.choices = choice_list([("", "Any status"), ("open", "Open (not started or in progress)"),
+                                       *((s.value, s.label) for s in ActionStatus)])
+    return form
+
+
+class TermFilterForm(FlaskForm):
+    """Which term to show (a GET form: no CSRF token)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    term = SelectField("Term", validate_choice=False)
+
+
+def term_filter_form(terms: list[Any], chosen: Any) -> TermFilterForm:
+    """The term filter offering ``terms`` (by label), with ``chosen`` selected."""
+    form = TermFilterForm(formdata=None, term=chosen.slug)
+    form.term.choices = choice_list([(t.slug, t.label) for t in terms])
+    return form
+
+
+class HistoryFilterForm(FlaskForm):
+    """Which part of a self-evaluation's history to show (a GET form: no CSRF token)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    show = SelectField("Show changes to", validate_choice=False, default="")
+
+
+def history_filter_form(formdata: Any, topics: list[tuple[str, str]]) -> HistoryFilterForm:
+    """The history filter read from the query string, offering ``topics`` (value, label)."""
+    form = HistoryFilterForm(formdata=formdata)
+    form.show.choices = choice_list([("", "Everything"), *topics])
+    return form

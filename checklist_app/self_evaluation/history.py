@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from checklist_app.audit.models import AuditEvent
-from checklist_app.audit.readable import Entry, Reader, text_change, words
+from checklist_app.audit.readable import Entry, Reader, words
 from checklist_app.audit.services import history as audit_history
 from checklist_app.checklist_engine.pinning import definition_of, local_rows_by_key, with_local_items
 from checklist_app.checklist_engine.schema import Definition
@@ -61,7 +61,8 @@ def _pairs(changes: dict[str, list[Any]], key: str) -> tuple[Any, Any]:
 
 def _dict_rows(changes: dict[str, list[Any]], key: str,
                labels: dict[str, str]) -> list[tuple[str, Any, Any]]:
-    """The parts of a stored dict that changed, by their labels (long typed text: what changed)."""
+    """The parts of a stored dict that changed, by their labels; typed text whole, old beside new
+    (the history page folds a long one under "Show the full text")."""
     old, new = _pairs(changes, key)
     old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
     rows = []
@@ -70,7 +71,7 @@ def _dict_rows(changes: dict[str, list[Any]], key: str,
         if (before or "") == (after or ""):
             continue
         typed = isinstance(before or after, str) and not _is_date(before or after)
-        rows.append((label, *text_change(before, after)) if typed
+        rows.append((label, words(before), words(after)) if typed
                     else (label, _text(before), _text(after)))
     return rows
 
@@ -95,11 +96,13 @@ class _Reader:
     def answer(self, event: AuditEvent) -> Entry:
         item_id = self.answer_items.get(event.record_id) or _pairs(event.changes, "item_id")[1]
         name = self.checkpoint_name(item_id)
-        what = {"create": f"Answered {name}", "reopen": f"Carried {name} into the new revision"}\
-            .get(event.action, f"Changed {name}")
+        kind = {"create": "answered", "reopen": "revision"}.get(event.action, "changed")
         if event.action == "create" and _pairs(event.changes, "reviewed_this_term")[1] is False:
-            what = f"Carried {name} forward from last term"
-        entry = Entry(event.at, event.user_name, what, event.reason)
+            kind = "carried"
+        what = {"answered": f"Answered {name}", "revision": f"Carried {name} into the new revision",
+                "carried": f"Carried {name} forward from last term"}.get(kind, f"Changed {name}")
+        entry = Entry(event.at, event.user_name, what, event.reason, topic=f"checkpoint:{item_id}",
+                      kind=f"checkpoint-{kind}", subject=name[0].upper() + name[1:])
         old, new = _pairs(event.changes, "rating")
         if "rating" in event.changes:
             entry.changes.append(("Rating", self.ratings.get(old, _text(old)),
@@ -131,8 +134,10 @@ class _Reader:
 
     def action(self, event: AuditEvent) -> Entry:
         label = self.actions.get(event.record_id, "an action")
-        what = f"Opened {label}" if event.action == "create" else f"Changed {label}"
-        entry = Entry(event.at, event.user_name, what, event.reason)
+        kind = "opened" if event.action == "create" else "changed"
+        what = f"Opened {label}" if kind == "opened" else f"Changed {label}"
+        entry = Entry(event.at, event.user_name, what, event.reason, topic="actions",
+                      kind=f"action-{kind}", subject=label[0].upper() + label[1:])
         for key, label_text in ACTION_FIELDS.items():
             if key not in event.changes:
                 continue
@@ -158,10 +163,10 @@ class _Reader:
             reply = _pairs(event.changes, "reply")[1]
             if reply:
                 return Entry(event.at, event.user_name, "Replied to a governing board comment",
-                             changes=[("Reply", "—", _text(reply))])
+                             changes=[("Reply", "—", _text(reply))], topic="board")
             body = _pairs(event.changes, "body")[1]
             return Entry(event.at, event.user_name, "Added a governing board comment",
-                         changes=[("Comment", "—", _text(body))])
+                         changes=[("Comment", "—", _text(body))], topic="board")
         return None
 
 

@@ -21,7 +21,7 @@ from checklist_app.security import (
 )
 from checklist_app.self_evaluation import insights, local, services
 from checklist_app.self_evaluation.blueprint import bp
-from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm
+from checklist_app.self_evaluation.forms import LocalCheckpointForm, VersionForm, term_filter_form
 from checklist_app.self_evaluation.terms import Term, TermError
 
 
@@ -49,7 +49,8 @@ def trust():
     choices = [now.next(), now]
     while len(choices) < 6:
         choices.append(choices[-1].previous())
-    return render_template("self_evaluation/trust.html", overview=overview, choices=choices,
+    return render_template("self_evaluation/trust.html", overview=overview,
+                           term_form=term_filter_form(choices, term),
                            school_rows=panels.school_rows(schools, day))
 
 

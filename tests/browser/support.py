@@ -48,6 +48,17 @@ KINDS = """() => {
   return [...kinds];
 }"""
 EVERY_RULE = {"resultTypes": ["violations"]}
+# How wide the page is against the window (wider means the whole page scrolls sideways), and the
+# innermost elements that stick out, to say where.
+WIDTHS = """() => {
+  const out = [...document.body.querySelectorAll('*')].filter(e =>
+    e.getBoundingClientRect().right > window.innerWidth + 1 &&
+    (!e.closest('.app-table-wrap') || getComputedStyle(e).position === 'absolute') &&
+    ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1));
+  return [document.documentElement.scrollWidth, window.innerWidth,
+          out.slice(0, 5).map(e =>
+            `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)];
+}"""
 WITHOUT_CONTRAST = {"resultTypes": ["violations"], "rules": {"color-contrast": {"enabled": False}}}
 
 # The network is closed here: without these Chromium keeps trying to reach Google's services.
@@ -159,7 +170,8 @@ class Visitor:
         self.check()
 
     def check(self) -> None:
-        """Run axe-core on the page as it is now: serious or critical violations fail the test.
+        """Run axe-core on the page as it is now: serious or critical violations fail the test, and
+        so does a page wider than the window (only a table's own box may scroll sideways).
 
         Colour contrast, most of axe's time, is skipped on a page already checked with the same
         kinds of element (the case page again with one more row); every other rule always runs.
@@ -172,6 +184,9 @@ class Visitor:
         checked |= kinds
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"Accessibility violations on {self.path}:\n{describe(blocking)}"
+        page_width, window, sticking_out = self.page.evaluate(WIDTHS)
+        assert page_width <= window, (f"{self.path} is {page_width} px wide in a {window} px window: "
+                                      f"the page scrolls sideways because of {sticking_out}")
         self.findings.add(route, [v for v in violations if v["impact"] not in BLOCKING_IMPACTS])
 
     def screenshot(self, name: str, of: Any = None, folder: Path = SCREENSHOTS) -> Path:

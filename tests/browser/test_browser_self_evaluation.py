@@ -261,6 +261,7 @@ def read_back(v, term: str, evidence: dict[str, str]) -> None:
     expect(page.get_by_role("main")).to_contain_text(evidence["where"])
     expect(page.get_by_role("main")).to_contain_text("Priya Shah")
     v.screenshot("09-self-evaluation-history")
+    history = v.path
 
     v.follow(page.get_by_role("navigation", name="This self-evaluation")
              .get_by_role("link", name="Term on term", exact=True))
@@ -282,3 +283,10 @@ def read_back(v, term: str, evidence: dict[str, str]) -> None:
     expect(page.get_by_role("table", name="This school's local checkpoints")).to_contain_text(
         "The school council reviews the attendance rewards each term.")
     v.screenshot("12-local-checkpoints")
+
+    page.set_viewport_size({"width": 360, "height": 800})  # a phone: no page scrolls sideways
+    overview = history.removesuffix("/history")
+    for path in ("/", "/self-evaluation/", overview, f"{overview}/action-plan", history,
+                 f"{overview}/checkpoints/sa-01-read-guidance", "/self-evaluation/compare",
+                 "/self-evaluation/actions", "/self-evaluation/local-checkpoints"):
+        v.goto(path)
