@@ -166,3 +166,5 @@ def test_the_reply_form_carries_its_own_csrf_token(database_url):
         assert client.post(url, data={**data, field: form_token}).status_code == 302
         db.session.expire_all()
         assert db.session.get(BoardComment, comment.id).reply == ANSWER
+        db.session.remove()
+        db.engine.dispose()  # as the app fixture does: no connection left for the collector
