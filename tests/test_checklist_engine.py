@@ -232,4 +232,4 @@ def test_one_macro_renders_every_field_of_an_item(fixture_app):
             "{{ item_fields(form, definition, item) }}", form=form, definition=definition, item=item)
     for part in parts:
         assert f'name="{field_name(item.id, part)}"' in html
-    assert "Not rated yet" in html and html.count("rating-hint") == len(definition.rating_scale)
+    assert "Not rated yet" in html and html.count("govuk-radios__hint") == len(definition.rating_scale)
