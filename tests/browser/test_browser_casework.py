@@ -255,6 +255,7 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     issue_draft(v, "4")
 
     v.screenshot("26-case")
+    case_path = v.path
     case_tab(v, "Meetings")
     meetings = page.get_by_role("table", name="Meetings")
     expect(meetings.get_by_role("row")).to_have_count(4)
@@ -274,10 +275,9 @@ def test_attendance_lead_runs_a_contract_case(visitor, riverside):
     checklist_path = v.path
     print_another_familys_letter(v)
 
-    # A phone: no page scrolls sideways. (Not yet the case page: its chronology tab, with the change
-    # log, is being rewritten apart.)
+    # A phone: no page scrolls sideways, the case page with its chronology and change log included.
     page.set_viewport_size({"width": 360, "height": 800})
-    for path in ("/cases/", "/cases/pupils", checklist_path, "/jobs/", "/register/"):
+    for path in ("/cases/", "/cases/pupils", case_path, checklist_path, "/jobs/", "/register/"):
         v.goto(path)
 
 
